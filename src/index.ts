@@ -1,0 +1,50 @@
+/**
+ * pagellm for the page: OpenAI's `chat.completions` on the user's own GPU. This entry never
+ * imports WebLLM; the worker (`pagellm/worker`) does.
+ */
+export { createEngine, Engine, Completions, Models } from "./page/engine.js";
+export type { EngineOptions, LoadOptions, RequestOptions } from "./page/engine.js";
+export type { WorkerLike } from "./page/connection.js";
+export { Stream } from "./page/stream.js";
+export {
+  APIError,
+  APIUserAbortError,
+  BadRequestError,
+  ContextLengthExceededError,
+  EngineUnavailableError,
+  InternalServerError,
+  ModelLoadError,
+  NotFoundError,
+} from "./errors.js";
+export type {
+  ChatCompletion,
+  ChatCompletionAssistantMessageParam,
+  ChatCompletionChunk,
+  ChatCompletionChunkToolCall,
+  ChatCompletionContentPartText,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionDeveloperMessageParam,
+  ChatCompletionLogprobs,
+  ChatCompletionMessage,
+  ChatCompletionMessageParam,
+  ChatCompletionMessageToolCall,
+  ChatCompletionNamedToolChoice,
+  ChatCompletionStreamOptions,
+  ChatCompletionSystemMessageParam,
+  ChatCompletionTokenLogprob,
+  ChatCompletionTool,
+  ChatCompletionToolChoiceOption,
+  ChatCompletionToolMessageParam,
+  ChatCompletionUserMessageParam,
+  CompletionUsage,
+  FinishReason,
+  FunctionDefinition,
+  LoadProgress,
+  ModelInfo,
+  ModelList,
+  ModelRecord,
+  ResponseFormat,
+} from "./protocol.js";

@@ -1,0 +1,111 @@
+import { APIUserAbortError, deserializeError, type APIError } from "../errors.js";
+import type { CallDownMessage, CallUpMessage } from "../protocol.js";
+
+/** How many chunks the page lets the worker send ahead of what it has read. */
+const WINDOW = 64;
+
+/** The calls still open on one connection, so that a dead worker can fail them all at once. */
+export type CallRegistry = Set<Call>;
+
+/**
+ * The page's end of one call's MessagePort. Messages queue until read. Reading grants the
+ * worker credits in batches of half the window, which keeps the worker busy without letting it
+ * run ahead of a slow reader. `fail` settles the call from this side (an abort, a dead worker)
+ * without waiting for the worker, so a stuck worker can never hang the caller.
+ */
+export class Call {
+  readonly port: MessagePort;
+  private readonly remote: MessagePort;
+  private readonly inbox: CallDownMessage[] = [];
+  private waiter: (() => void) | null = null;
+  private failure: APIError | null = null;
+  private finished = false;
+  private read = 0;
+  private readonly onAbort = (): void => this.cancel(new APIUserAbortError());
+
+  constructor(
+    private readonly registry: CallRegistry,
+    private readonly signal?: AbortSignal,
+  ) {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.remote = channel.port2;
+    this.port.onmessage = (ev: MessageEvent<CallDownMessage>) => {
+      this.inbox.push(ev.data);
+      this.waiter?.();
+    };
+    this.port.start?.();
+    registry.add(this);
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  /** The port to transfer to the worker, with the first credits already granted. */
+  handOff(stream: boolean): MessagePort {
+    if (this.signal?.aborted) this.cancel(new APIUserAbortError());
+    if (stream) this.up({ t: "credit", n: WINDOW });
+    return this.remote;
+  }
+
+  /** The next message, `null` after the end; throws the call's error. */
+  async next(): Promise<CallDownMessage | null> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const msg = this.inbox.shift();
+      if (msg) return this.accept(msg);
+      if (this.finished) return null;
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+      this.waiter = null;
+    }
+  }
+
+  /** Ends the call from the page: tells the worker to stop, and fails any reader with `err`. */
+  cancel(err: APIError = new APIUserAbortError()): void {
+    if (this.finished) return;
+    this.up({ t: "cancel" });
+    this.fail(err);
+  }
+
+  /** Settles the call with `err` without telling the worker (which may be gone). */
+  fail(err: APIError): void {
+    if (this.finished) return;
+    this.failure = err;
+    this.close();
+  }
+
+  private accept(msg: CallDownMessage): CallDownMessage | null {
+    switch (msg.t) {
+      case "error":
+        this.fail(deserializeError(msg.error));
+        throw this.failure;
+      case "chunk":
+        if (++this.read >= WINDOW / 2) {
+          this.up({ t: "credit", n: this.read });
+          this.read = 0;
+        }
+        return msg;
+      case "end":
+        this.close();
+        return null;
+      case "result":
+      case "loaded":
+        this.close();
+        return msg;
+      default:
+        return msg;
+    }
+  }
+
+  private up(msg: CallUpMessage): void {
+    if (!this.finished) this.port.postMessage(msg);
+  }
+
+  private close(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.registry.delete(this);
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.port.onmessage = null;
+    this.port.close();
+    this.waiter?.();
+  }
+}

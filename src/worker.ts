@@ -1,0 +1,7 @@
+/**
+ * The worker entry point: `serve()` answers the page's engine. The page never imports this
+ * module, so WebLLM stays out of the page's bundle.
+ */
+export { serve } from "./worker/serve.js";
+export type { ServeOptions } from "./worker/serve.js";
+export type { Backend, GenerateRequest, GenerateEvent, GenerateDelta, GenerateEnd, LoadContext } from "./worker/backend.js";

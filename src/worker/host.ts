@@ -1,0 +1,128 @@
+import { APIUserAbortError, BadRequestError, NotFoundError } from "../errors.js";
+import type { ChatCompletionChunk, HostApi, HostConfig, HostStats, LoadProgress, ModelInfo } from "../protocol.js";
+import { assemble } from "./assemble.js";
+import type { Backend } from "./backend.js";
+import { CallPort, openCallPorts } from "./call-port.js";
+import { runPipeline } from "./pipeline.js";
+import { Queue } from "./queue.js";
+import { validateRequest } from "./validate.js";
+
+/**
+ * What every connection to one worker shares: the backend, its single FIFO lane, and which
+ * model is loaded. A SharedWorker serves many pages from one `Lane`.
+ */
+export class Lane {
+  readonly queue = new Queue();
+  loaded: string | null = null;
+  private catalog: Promise<ModelInfo[]> | null = null;
+
+  constructor(readonly backend: Backend) {}
+
+  models(): Promise<ModelInfo[]> {
+    this.catalog ??= this.backend.listModels().finally(() => (this.catalog = null));
+    return this.catalog;
+  }
+
+  async find(id: string): Promise<ModelInfo> {
+    const model = (await this.models()).find((m) => m.id === id);
+    if (!model) {
+      throw new NotFoundError(`The model '${id}' does not exist. Call models.list() for the ids this engine can load.`);
+    }
+    return model;
+  }
+
+  /** Loads `id` unless it is loaded already. Call only from inside a queued job. */
+  async ensureLoaded(id: string, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<void> {
+    if (this.loaded === id) return;
+    this.loaded = null;
+    await this.backend.load(id, { signal, onProgress });
+    if (signal.aborted) throw new APIUserAbortError();
+    this.loaded = id;
+  }
+}
+
+/**
+ * One connection's API, exposed to its page with comlink. It is exposed at once, before the
+ * backend is ready, because a dedicated worker drops messages that arrive while no listener is
+ * attached; every method waits for the lane instead.
+ */
+export class Host implements HostApi {
+  private config: HostConfig = {};
+
+  constructor(private readonly lane: () => Promise<Lane>) {}
+
+  async configure(config: HostConfig): Promise<void> {
+    this.config = config;
+    const lane = await this.lane();
+    if (config.models?.length) {
+      if (!lane.backend.addModels) throw new BadRequestError("This backend does not take extra model records.", "models");
+      lane.backend.addModels(config.models);
+    }
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return (await this.lane()).models();
+  }
+
+  create(params: unknown, port: MessagePort): void {
+    const call = new CallPort(port);
+    void this.runCreate(params, call).catch((err: unknown) => call.fail(err));
+  }
+
+  load(model: string, port: MessagePort): void {
+    const call = new CallPort(port);
+    const progress = (p: LoadProgress): void => call.post({ t: "progress", progress: p });
+    void this.lane()
+      .then(async (lane) => {
+        await lane.find(model);
+        await lane.queue.push(() => lane.ensureLoaded(model, call.signal, progress), call.signal);
+        call.post({ t: "loaded" });
+        call.close();
+      })
+      .catch((err: unknown) => call.fail(err));
+  }
+
+  async unload(): Promise<void> {
+    const lane = await this.lane();
+    await lane.queue.push(async () => {
+      lane.loaded = null;
+      await lane.backend.unload();
+    }, new AbortController().signal);
+  }
+
+  async stats(): Promise<HostStats> {
+    const lane = await this.lane();
+    return {
+      openPorts: openCallPorts(),
+      listeners: lane.queue.listeners,
+      queued: lane.queue.queued,
+      running: lane.queue.running,
+      loaded: lane.loaded,
+    };
+  }
+
+  private async runCreate(params: unknown, call: CallPort): Promise<void> {
+    const req = validateRequest(params);
+    const lane = await this.lane();
+    await lane.find(req.model);
+    await lane.queue.push(async () => {
+      const onProgress = (p: LoadProgress): void => void this.config.onProgress?.(p);
+      await lane.ensureLoaded(req.model, call.signal, onProgress);
+      // A non-streamed reply always counts usage; a stream only when asked, as OpenAI does.
+      const run = runPipeline(
+        { ...req, include_usage: req.stream ? req.include_usage : true },
+        { backend: lane.backend, signal: call.signal, moderate: this.config.moderate },
+      );
+      if (req.stream) {
+        for await (const chunk of run) await call.send({ t: "chunk", chunk });
+        call.post({ t: "end" });
+      } else {
+        const chunks: ChatCompletionChunk[] = [];
+        for await (const chunk of run) chunks.push(chunk);
+        if (call.signal.aborted) throw new APIUserAbortError();
+        call.post({ t: "result", completion: assemble(chunks) });
+      }
+    }, call.signal);
+    call.close();
+  }
+}

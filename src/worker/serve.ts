@@ -1,0 +1,52 @@
+import { expose, type Endpoint } from "comlink";
+import type { Backend } from "./backend.js";
+import { Host, Lane } from "./host.js";
+
+/** Options of `serve`. */
+export interface ServeOptions {
+  /** The model runtime. Defaults to WebLLM, which is imported only when no backend is given. */
+  backend?: Backend;
+  /**
+   * Where to listen. Defaults to the worker's global scope: a dedicated worker's `self`, or
+   * every port that connects to a SharedWorker. Pass an endpoint to serve elsewhere, for example
+   * comlink's node adapter around `parentPort` in Node's `worker_threads`.
+   */
+  endpoint?: Endpoint;
+}
+
+interface SharedScope {
+  onconnect: ((ev: MessageEvent) => void) | null;
+}
+
+/**
+ * Serves pagellm from a worker. Call it once at the top level of the worker module.
+ *
+ * ```ts
+ * // worker.ts
+ * import { serve } from "pagellm/worker";
+ * serve();
+ * ```
+ */
+export function serve(options: ServeOptions = {}): void {
+  // The lane is created lazily but once, so that all connections of a SharedWorker share one
+  // backend and one queue, and so that WebLLM's 6 MB module loads only when it is the backend.
+  let lane: Promise<Lane> | null = null;
+  const getLane = (): Promise<Lane> =>
+    (lane ??= (options.backend
+      ? Promise.resolve(options.backend)
+      : import("./webllm/backend.js").then((m) => m.webllmBackend())
+    ).then((backend) => new Lane(backend)));
+
+  const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane), endpoint);
+
+  if (options.endpoint) return exposeOn(options.endpoint);
+  const scope = globalThis as unknown as Partial<SharedScope> & Endpoint;
+  if ("onconnect" in scope) {
+    scope.onconnect = (ev: MessageEvent) => {
+      const port = ev.ports[0];
+      if (port) exposeOn(port);
+    };
+    return;
+  }
+  exposeOn(scope);
+}

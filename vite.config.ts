@@ -1,0 +1,54 @@
+import { defineConfig } from "vitest/config";
+import { playwright } from "@vitest/browser-playwright";
+import { chromiumArgs, chromiumPath } from "./test/support/chromium.js";
+
+// One config for the library build and for both test projects. The library build emits ESM for
+// the three public entry points; `tsc -p tsconfig.build.json` adds the .d.ts files beside them.
+export default defineConfig({
+  build: {
+    lib: {
+      entry: { index: "src/index.ts", worker: "src/worker.ts", testing: "src/testing.ts" },
+      formats: ["es"],
+    },
+    outDir: "dist",
+    emptyOutDir: false,
+    sourcemap: true,
+    minify: false,
+    rolldownOptions: {
+      external: ["@mlc-ai/web-llm", "comlink", /^node:/],
+    },
+  },
+  // Pre-bundling these up front stops vite from re-optimizing in the middle of a browser run,
+  // which reloads the page and makes tests flaky.
+  optimizeDeps: { include: ["comlink", "@mlc-ai/web-llm", "openai"] },
+  worker: { format: "es" },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+    ],
+  },
+});
