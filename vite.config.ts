@@ -34,6 +34,18 @@ export default defineConfig({
         },
       },
       {
+        // Node-driven end-to-end tests: playwright-core steering Debian's Chromium against pages
+        // served by vite on 127.0.0.1 (the demo, the benchmarks' quick mode, the smoke page).
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: "browser",
