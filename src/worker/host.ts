@@ -104,7 +104,10 @@ export class Host implements HostApi {
   private async runCreate(params: unknown, call: CallPort): Promise<void> {
     const req = validateRequest(params);
     const lane = await this.lane();
-    await lane.find(req.model);
+    const model = await lane.find(req.model);
+    if (req.tools.length > 0 && req.tool_choice !== "none" && !model.tools) {
+      throw new BadRequestError(`The model '${req.model}' does not support tool calling. Pick a model whose models.list() entry has tools: true.`, "tools");
+    }
     await lane.queue.push(async () => {
       const onProgress = (p: LoadProgress): void => void this.config.onProgress?.(p);
       await lane.ensureLoaded(req.model, call.signal, onProgress);
