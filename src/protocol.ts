@@ -309,17 +309,23 @@ export interface HostStats {
   loaded: string | null;
 }
 
-/** What the page sends when it connects. Functions travel as comlink proxies. */
+/**
+ * What the page sends when it connects. comlink proxies functions only when they are
+ * top-level arguments, so the hooks travel as arguments of their own, not inside this object.
+ */
 export interface HostConfig {
   models?: ModelRecord[];
-  moderate?: (text: string) => boolean | Promise<boolean>;
-  /** Progress of any load, including one that `create` starts for a model not yet loaded. */
-  onProgress?: (progress: LoadProgress) => void;
 }
+
+/** The page's moderation hook: `true` ends the reply with `finish_reason: "content_filter"`. */
+export type ModerateHook = (text: string) => boolean | Promise<boolean>;
+
+/** Progress of any load, including one that `create` starts for a model not yet loaded. */
+export type ProgressHook = (progress: LoadProgress) => void;
 
 /** The worker's API, as comlink exposes it. Long calls report on their own MessagePort. */
 export interface HostApi {
-  configure(config: HostConfig): Promise<void>;
+  configure(config: HostConfig, moderate?: ModerateHook, onProgress?: ProgressHook): Promise<void>;
   listModels(): Promise<ModelInfo[]>;
   /** Starts a chat completion; the result, the chunks or the error arrive on `port`. */
   create(params: unknown, port: MessagePort): void;

@@ -172,12 +172,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     );
   }
   const connection = new Connection(options.worker);
-  const config: Parameters<Connection["host"]["configure"]>[0] = {};
-  if (options.models) config.models = options.models;
-  if (options.moderate) config.moderate = proxy(options.moderate);
-  if (options.onProgress) config.onProgress = proxy(options.onProgress);
+  const config = options.models ? { models: options.models } : {};
+  const moderate = options.moderate ? proxy(options.moderate) : undefined;
+  const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
   try {
-    await connection.rpc((host) => host.configure(config));
+    await connection.rpc((host) => host.configure(config, moderate, onProgress));
     const engine = new Engine(connection);
     if (options.model) await engine.load(options.model, { onProgress: options.onProgress });
     return engine;

@@ -1,5 +1,5 @@
 import { APIUserAbortError, BadRequestError, NotFoundError } from "../errors.js";
-import type { ChatCompletionChunk, HostApi, HostConfig, HostStats, LoadProgress, ModelInfo } from "../protocol.js";
+import type { ChatCompletionChunk, HostApi, HostConfig, HostStats, LoadProgress, ModelInfo, ModerateHook, ProgressHook } from "../protocol.js";
 import { assemble } from "./assemble.js";
 import type { Backend } from "./backend.js";
 import { CallPort, openCallPorts } from "./call-port.js";
@@ -47,12 +47,14 @@ export class Lane {
  * attached; every method waits for the lane instead.
  */
 export class Host implements HostApi {
-  private config: HostConfig = {};
+  private moderate: ModerateHook | undefined;
+  private onProgress: ProgressHook | undefined;
 
   constructor(private readonly lane: () => Promise<Lane>) {}
 
-  async configure(config: HostConfig): Promise<void> {
-    this.config = config;
+  async configure(config: HostConfig, moderate?: ModerateHook, onProgress?: ProgressHook): Promise<void> {
+    this.moderate = moderate;
+    this.onProgress = onProgress;
     const lane = await this.lane();
     if (config.models?.length) {
       if (!lane.backend.addModels) throw new BadRequestError("This backend does not take extra model records.", "models");
@@ -109,12 +111,12 @@ export class Host implements HostApi {
       throw new BadRequestError(`The model '${req.model}' does not support tool calling. Pick a model whose models.list() entry has tools: true.`, "tools");
     }
     await lane.queue.push(async () => {
-      const onProgress = (p: LoadProgress): void => void this.config.onProgress?.(p);
+      const onProgress = (p: LoadProgress): void => void this.onProgress?.(p);
       await lane.ensureLoaded(req.model, call.signal, onProgress);
       // A non-streamed reply always counts usage; a stream only when asked, as OpenAI does.
       const run = runPipeline(
         { ...req, include_usage: req.stream ? req.include_usage : true },
-        { backend: lane.backend, signal: call.signal, moderate: this.config.moderate },
+        { backend: lane.backend, signal: call.signal, moderate: this.moderate },
       );
       if (req.stream) {
         for await (const chunk of run) await call.send({ t: "chunk", chunk });
