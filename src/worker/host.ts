@@ -118,16 +118,27 @@ export class Host implements HostApi {
         { ...req, include_usage: req.stream ? req.include_usage : true },
         { backend: lane.backend, signal: call.signal, moderate: this.moderate },
       );
-      if (req.stream) {
-        for await (const chunk of run) await call.send({ t: "chunk", chunk });
-        call.post({ t: "end" });
-      } else {
-        const chunks: ChatCompletionChunk[] = [];
-        for await (const chunk of run) chunks.push(chunk);
-        if (call.signal.aborted) throw new APIUserAbortError();
-        call.post({ t: "result", completion: assemble(chunks) });
+      try {
+        await this.deliver(run, req.stream, call);
+      } catch (err) {
+        // A lost GPU device unloads every model; the next request must load again.
+        if ((err as { code?: unknown })?.code === "device_lost") lane.loaded = null;
+        throw err;
       }
     }, call.signal);
     call.close();
+  }
+
+  /** Sends a run to the page: chunk by chunk under flow control, or as one assembled completion. */
+  private async deliver(run: AsyncGenerator<ChatCompletionChunk>, stream: boolean, call: CallPort): Promise<void> {
+    if (stream) {
+      for await (const chunk of run) await call.send({ t: "chunk", chunk });
+      call.post({ t: "end" });
+    } else {
+      const chunks: ChatCompletionChunk[] = [];
+      for await (const chunk of run) chunks.push(chunk);
+      if (call.signal.aborted) throw new APIUserAbortError();
+      call.post({ t: "result", completion: assemble(chunks) });
+    }
   }
 }

@@ -4,4 +4,4 @@ export interface Started {
   close(): Promise<void>;
 }
 
-export const all: (() => Promise<Started>)[] = [];
+export const all: (() => Promise<Started>)[] = [() => import("./model-server.js").then((m) => m.startModelServer())];
