@@ -1,13 +1,15 @@
 import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
 import { chromiumArgs, chromiumPath } from "./test/support/chromium.js";
+import { commands } from "./test/support/commands.js";
+import { serviceWorkerAllowed } from "./test/support/sw-allowed.js";
 
 // One config for the library build and for both test projects. The library build emits ESM for
-// the three public entry points; `tsc -p tsconfig.build.json` adds the .d.ts files beside them.
+// the four public entry points; `tsc -p tsconfig.build.json` adds the .d.ts files beside them.
 export default defineConfig({
   build: {
     lib: {
-      entry: { index: "src/index.ts", worker: "src/worker.ts", testing: "src/testing.ts" },
+      entry: { index: "src/index.ts", worker: "src/worker.ts", testing: "src/testing.ts", sw: "src/sw.ts" },
       formats: ["es"],
     },
     outDir: "dist",
@@ -28,7 +30,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "node",
-          include: ["test/node/**/*.test.ts"],
+          include: ["test/node/**/*.test.ts", "test/reliability/**/*.node.test.ts"],
           environment: "node",
           testTimeout: 30_000,
         },
@@ -39,7 +41,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
-          include: ["test/e2e/**/*.test.ts"],
+          include: ["test/e2e/**/*.test.ts", "test/reliability/**/*.e2e.test.ts"],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -47,9 +49,12 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The service-worker tests register test/browser/fixtures/sw.ts with scope "/" so that it
+        // controls vitest's test iframe; a scope above the script's folder needs this header.
+        plugins: [serviceWorkerAllowed("/test/browser/fixtures/sw.ts")],
         test: {
           name: "browser",
-          include: ["test/browser/**/*.test.ts"],
+          include: ["test/browser/**/*.test.ts", "test/reliability/**/*.browser.test.ts"],
           globalSetup: ["test/support/global-setup.ts"],
           testTimeout: 60_000,
           browser: {
@@ -58,6 +63,7 @@ export default defineConfig({
             screenshotFailures: false,
             provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
             instances: [{ browser: "chromium" }],
+            commands,
           },
         },
       },

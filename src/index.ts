@@ -6,6 +6,8 @@ export { createEngine, Engine, Completions, Models } from "./page/engine.js";
 export type { EngineOptions, LoadOptions, RequestOptions } from "./page/engine.js";
 export type { WorkerLike } from "./page/connection.js";
 export { Stream } from "./page/stream.js";
+export { serveOverServiceWorker } from "./page/rest/service-worker.js";
+export type { ServeOverServiceWorkerOptions } from "./page/rest/service-worker.js";
 export {
   APIError,
   APIUserAbortError,
@@ -42,6 +44,7 @@ export type {
   CompletionUsage,
   FinishReason,
   FunctionDefinition,
+  HostStats,
   LoadProgress,
   ModelInfo,
   ModelList,

@@ -15,6 +15,7 @@ export class Connection {
   readonly host: Remote<HostApi>;
   readonly calls: CallRegistry = new Set<Call>();
   private deathError: APIError | null = null;
+  private closed = false;
   private onDeath: ((err: APIError) => void) | null = null;
   private readonly dead: Promise<never>;
   private readonly detach: () => void;
@@ -58,7 +59,10 @@ export class Connection {
     return this.deathError !== null;
   }
 
+  /** Ends the worker, or this page's port to a SharedWorker. Safe to call more than once. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.kill(new EngineUnavailableError("The engine was closed. Create a new one with createEngine().", "engine_closed"));
     this.detach();
     this.host[releaseProxy]();

@@ -1,11 +1,12 @@
 import { proxy, transfer } from "comlink";
-import { BadRequestError, InternalServerError, NotFoundError } from "../errors.js";
+import { APIUserAbortError, BadRequestError, InternalServerError, NotFoundError } from "../errors.js";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
+  HostStats,
   LoadProgress,
   ModelInfo,
   ModelList,
@@ -13,6 +14,7 @@ import type {
 } from "../protocol.js";
 import { Call } from "./call.js";
 import { Connection, type WorkerLike } from "./connection.js";
+import { restFetch } from "./rest/router.js";
 import { Stream } from "./stream.js";
 
 /** Per-call options, as in the `openai` package. */
@@ -53,11 +55,25 @@ export class Engine {
   readonly chat: { readonly completions: Completions };
   /** OpenAI's `models` namespace, with local facts on each model. */
   readonly models: Models;
+  /**
+   * OpenAI's REST API over this engine, as a standard `fetch` function (already bound, so pass it
+   * around freely). Give it to any client that takes a custom `fetch`; the host in the URL is
+   * ignored and only the path's tail is matched (`…/chat/completions`, `…/models`,
+   * `…/models/{id}`). `init.signal` cancels generation in the worker.
+   *
+   * @example
+   * ```ts
+   * import OpenAI from "openai";
+   * const client = new OpenAI({ apiKey: "local", baseURL: "http://localhost/v1", fetch: engine.fetch, dangerouslyAllowBrowser: true });
+   * ```
+   */
+  readonly fetch: typeof fetch;
 
   /** @internal Use `createEngine`. */
   constructor(readonly connection: Connection) {
     this.chat = { completions: new Completions(connection) };
     this.models = new Models(connection);
+    this.fetch = restFetch(this);
   }
 
   /** Loads a model (from the browser's cache when it is there) and makes it the active one. */
@@ -70,6 +86,14 @@ export class Engine {
       if (!msg || msg.t === "loaded") return;
       if (msg.t === "progress") options.onProgress?.(msg.progress);
     }
+  }
+
+  /**
+   * The worker's counters: open call ports, abort listeners, queued and running requests, and
+   * the loaded model. They return to zero when every call has settled, which makes leaks visible.
+   */
+  stats(): Promise<HostStats> {
+    return this.connection.rpc((host) => host.stats());
   }
 
   /** Frees the model's GPU memory. The next request loads it again. */
@@ -107,6 +131,7 @@ export class Completions {
   create(body: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatCompletion | Stream<ChatCompletionChunk>>;
   async create(body: ChatCompletionCreateParams, options: RequestOptions = {}): Promise<ChatCompletion | Stream<ChatCompletionChunk>> {
     const stream = typeof body === "object" && body !== null && body.stream === true;
+    if (options.signal?.aborted) throw new APIUserAbortError();
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const call = new Call(this.connection.calls, signal);

@@ -111,7 +111,7 @@ test("200 streams aborted at random points, mixed with queued requests: nothing 
     expect(outcomes.filter((o) => o === "aborted").length).toBeGreaterThan(50);
     const after = await slow.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "still there?" }], max_tokens: 4 });
     expect(after.choices[0]?.finish_reason).toBe("length");
-    await expect.poll(() => slow.connection.host.stats()).toMatchObject({ openPorts: 0, listeners: 0, queued: 0, running: 0 });
+    await expect.poll(() => slow.stats()).toMatchObject({ openPorts: 0, listeners: 0, queued: 0, running: 0 });
   } finally {
     slow.close();
   }

@@ -9,7 +9,7 @@ test("two engines on one SharedWorker share its model and queue", async () => {
     await a.load("fake-1");
     // b sees the model a loaded: the load and the cache state live in the one shared worker.
     expect((await b.models.retrieve("fake-1")).cached).toBe(true);
-    expect((await b.connection.host.stats()).loaded).toBe("fake-1");
+    expect((await b.stats()).loaded).toBe("fake-1");
     const [ra, rb] = await Promise.all([
       a.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "a" }] }),
       b.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "b" }], stream: true }),

@@ -188,8 +188,8 @@ describe("aborts and the queue", () => {
         for await (const _ of s3) ac.abort();
       })();
       await expect(seen).rejects.toBeInstanceOf(APIUserAbortError);
-      await expect.poll(async () => (await slow.engine.connection.host.stats()).openPorts).toBe(0);
-      expect(await slow.engine.connection.host.stats()).toMatchObject({ running: 0, queued: 0, listeners: 0 });
+      await expect.poll(async () => (await slow.engine.stats()).openPorts).toBe(0);
+      expect(await slow.engine.stats()).toMatchObject({ running: 0, queued: 0, listeners: 0 });
     } finally {
       await slow.close();
     }

@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from "ajv";
-import spec from "../fixtures/openai-chat-completions.openapi.json";
+import spec from "../fixtures/openai-chat-completions.openapi.json" with { type: "json" };
 
 // OpenAI's official schemas (a copy of shared/openai/chat-completions.openapi.json, kept in the
 // repo so that a fresh clone tests on its own). Everything pagellm returns must validate. The
