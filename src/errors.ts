@@ -17,7 +17,9 @@ export class APIError extends Error {
     fields: { type?: string | null; code?: string | null; param?: string | null } = {},
   ) {
     super(message);
-    this.name = new.target.name;
+    // A literal, never `new.target.name`: minifiers rename classes, and the name is how an error
+    // finds its class again on the other side of the worker boundary.
+    this.name = "APIError";
     this.status = status;
     this.type = fields.type ?? null;
     this.code = fields.code ?? null;
@@ -32,6 +34,7 @@ export class APIError extends Error {
 
 /** 400: the request is invalid. `param` names the offending field, for example `messages[2].content`. */
 export class BadRequestError extends APIError {
+  override readonly name: string = "BadRequestError";
   constructor(message: string, param: string | null = null, code: string | null = null) {
     super(400, message, { type: "invalid_request_error", param, code });
   }
@@ -39,6 +42,7 @@ export class BadRequestError extends APIError {
 
 /** 404: the model id is not in the catalog. */
 export class NotFoundError extends APIError {
+  override readonly name: string = "NotFoundError";
   constructor(message: string, param: string | null = "model", code: string | null = "model_not_found") {
     super(404, message, { type: "invalid_request_error", param, code });
   }
@@ -46,6 +50,7 @@ export class NotFoundError extends APIError {
 
 /** 400: the prompt does not fit the model's context window. Raised before any GPU work. */
 export class ContextLengthExceededError extends BadRequestError {
+  override readonly name: string = "ContextLengthExceededError";
   constructor(message: string) {
     super(message, "messages", "context_length_exceeded");
   }
@@ -53,6 +58,7 @@ export class ContextLengthExceededError extends BadRequestError {
 
 /** The caller aborted: through `signal`, `stream.controller.abort()`, or by leaving a `for await`. */
 export class APIUserAbortError extends APIError {
+  override readonly name: string = "APIUserAbortError";
   constructor(message = "Request was aborted.") {
     super(undefined, message, { type: null, code: "aborted" });
   }
@@ -63,6 +69,7 @@ export class APIUserAbortError extends APIError {
  * device, or a worker that died. The message says what the user can do about it.
  */
 export class EngineUnavailableError extends APIError {
+  override readonly name: string = "EngineUnavailableError";
   constructor(message: string, code: string | null = "engine_unavailable") {
     super(503, message, { type: "server_error", code });
   }
@@ -70,6 +77,7 @@ export class EngineUnavailableError extends APIError {
 
 /** 502: the weights or the model library could not be fetched or read. */
 export class ModelLoadError extends APIError {
+  override readonly name: string = "ModelLoadError";
   /** The URL that failed, where known. */
   readonly url: string | null;
   /** The HTTP status of that URL, where known (0 for a network failure). */
@@ -84,6 +92,7 @@ export class ModelLoadError extends APIError {
 
 /** 500: anything else. pagellm never throws a bare string. */
 export class InternalServerError extends APIError {
+  override readonly name: string = "InternalServerError";
   constructor(message: string) {
     super(500, message, { type: "server_error", code: "internal_error" });
   }
