@@ -1,8 +1,21 @@
 import { APIUserAbortError, deserializeError, type APIError } from "../errors.js";
+import { yieldTask } from "../next-task.js";
 import type { CallDownMessage, CallUpMessage } from "../protocol.js";
 
-/** How many chunks the page lets the worker send ahead of what it has read. */
-const WINDOW = 64;
+/**
+ * How many chunks the page lets the worker send ahead of what it has read. A few hundred small
+ * chunks are tens of kilobytes; a window that size lets the worker keep sending through a
+ * scheduling hiccup on a busy machine, where 64 made it wait for credits more often.
+ */
+const WINDOW = 256;
+
+/**
+ * How long the page hands queued messages to a reader within one task before it lets the browser
+ * paint and handle input. The worker sends the chunks of one of its tasks as one message (a fast
+ * backend makes dozens per task), so a reader that does real work per chunk (a Markdown
+ * re-render, a forced layout) would otherwise turn one message into one long task.
+ */
+const SLICE_MS = 8;
 
 /** The calls still open on one connection, so that a dead worker can fail them all at once. */
 export type CallRegistry = Set<Call>;
@@ -21,6 +34,8 @@ export class Call {
   private failure: APIError | null = null;
   private finished = false;
   private read = 0;
+  /** When the current slice of reading began: the arrival of a message, or the end of a yield. */
+  private sliceStart = 0;
   private readonly onAbort = (): void => this.cancel(new APIUserAbortError());
 
   constructor(
@@ -31,7 +46,11 @@ export class Call {
     this.port = channel.port1;
     this.remote = channel.port2;
     this.port.onmessage = (ev: MessageEvent<CallDownMessage>) => {
-      this.inbox.push(ev.data);
+      const msg = ev.data;
+      this.sliceStart = performance.now();
+      // The worker batches the chunks of one task into one message; readers see them one by one.
+      if (msg.t === "chunks") for (const chunk of msg.chunks) this.inbox.push({ t: "chunk", chunk });
+      else this.inbox.push(msg);
       this.waiter?.();
     };
     this.port.start?.();
@@ -50,6 +69,11 @@ export class Call {
   async next(): Promise<CallDownMessage | null> {
     for (;;) {
       if (this.failure) throw this.failure;
+      if (this.inbox.length > 0 && performance.now() - this.sliceStart > SLICE_MS) {
+        await yieldTask();
+        this.sliceStart = performance.now();
+        continue;
+      }
       const msg = this.inbox.shift();
       if (msg) return this.accept(msg);
       if (this.finished) return null;

@@ -1,5 +1,6 @@
 import { APIUserAbortError, serializeError } from "../errors.js";
-import type { CallDownMessage, CallUpMessage } from "../protocol.js";
+import { nextTask } from "../next-task.js";
+import type { CallDownMessage, CallUpMessage, ChatCompletionChunk } from "../protocol.js";
 
 let open = 0;
 
@@ -10,12 +11,23 @@ export const openCallPorts = (): number => open;
  * The worker's end of one call's MessagePort. The page grants credits; `send` waits while none
  * are left, so a slow page slows generation down instead of buffering without bound. A `cancel`
  * message, or a page that goes away, aborts `signal`. `close` is idempotent and frees everything.
+ *
+ * Chunks produced in the same task leave together, as one `chunks` message, at the end of that
+ * task. A model that makes one token per GPU step (a task each) still sends every chunk as soon
+ * as its task ends; a backend that makes many in one task pays for one message instead of many.
+ * One message per chunk capped pagellm near 50k chunks/s in Chromium, under a fifth of what the
+ * page reads with no worker at all (bench/, `npm run bench`).
  */
 export class CallPort {
   private readonly controller = new AbortController();
   private credit = 0;
   private wake: (() => void) | null = null;
   private closed = false;
+  /** Chunks waiting for the end of the current task; each has already used its credit. */
+  private batch: ChatCompletionChunk[] = [];
+  private flushQueued = false;
+  /** Whether a chunk has been sent yet. */
+  private started = false;
   readonly signal = this.controller.signal;
 
   constructor(private readonly port: MessagePort) {
@@ -36,17 +48,44 @@ export class CallPort {
   async send(msg: CallDownMessage): Promise<void> {
     while (this.credit <= 0) {
       if (this.signal.aborted || this.closed) throw new APIUserAbortError();
+      // The page cannot grant more until it has what it paid for.
+      this.flush();
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }
     if (this.signal.aborted || this.closed) throw new APIUserAbortError();
     this.credit--;
+    // The first chunk goes at once: the time to first token must not wait for the task to end.
+    if (msg.t !== "chunk" || !this.started) {
+      this.started = true;
+      this.flush();
+      this.port.postMessage(msg);
+      return;
+    }
+    this.batch.push(msg.chunk);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      nextTask(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Sends a message that needs no credit: progress, or the final result. Batched chunks go first. */
+  post(msg: CallDownMessage): void {
+    if (this.closed) return;
+    this.flush();
     this.port.postMessage(msg);
   }
 
-  /** Sends a message that needs no credit: progress, or the final result. */
-  post(msg: CallDownMessage): void {
-    if (!this.closed) this.port.postMessage(msg);
+  /** Posts the batched chunks now: one as a `chunk` message, several as one `chunks` message. */
+  private flush(): void {
+    const chunks = this.batch;
+    if (chunks.length === 0 || this.closed) return;
+    this.batch = [];
+    const msg: CallDownMessage = chunks.length === 1 ? { t: "chunk", chunk: chunks[0] as ChatCompletionChunk } : { t: "chunks", chunks };
+    this.port.postMessage(msg);
   }
 
   /** Sends the error (unless the page cancelled, and so knows already) and closes. */
@@ -57,6 +96,8 @@ export class CallPort {
 
   close(): void {
     if (this.closed) return;
+    // Chunks still batched go out unless the page has cancelled (then it reads nothing more).
+    if (!this.signal.aborted) this.flush();
     this.closed = true;
     open--;
     this.port.onmessage = null;

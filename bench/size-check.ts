@@ -1,0 +1,37 @@
+/**
+ * The page entry's budget, for CI: `tsx bench/size-check.ts`. It builds `pagellm` (src/index.ts)
+ * exactly as `npm run bench` weighs it (bench/size.ts), then fails (exit 1) when
+ * - the bundle is over 10 KB gzipped (10,000 bytes; chunks loaded later count too), or
+ * - WebLLM is reachable from the entry in the module graph, through any static or dynamic import.
+ * The graph is the build's own, so a re-export, a renamed import or a lazy `import()` of WebLLM is
+ * caught, not only the literal string. `tsx bench/size-check.ts other.ts` checks another entry
+ * (as a self-test: bench/entries/webllm-client.ts must fail).
+ */
+import { resolve } from "node:path";
+import { bundle } from "./size.js";
+
+/** The page entry's budget in bytes, gzipped. The README states it; do not raise it to pass. */
+export const PAGE_BUDGET = 10_000;
+
+const override = process.argv[2];
+const size = await bundle("page", override ? resolve(override) : undefined);
+const total = size.initial.gzip + size.lazy.gzip;
+const failures: string[] = [];
+
+if (total > PAGE_BUDGET) {
+  const files = size.chunks.map((c) => `${c.file} ${c.gzip} B`).join(", ");
+  failures.push(`${size.entry} is ${total} bytes gzipped, ${total - PAGE_BUDGET} over its budget of ${PAGE_BUDGET} (${files}).`);
+}
+for (const chain of size.webllmChains) {
+  failures.push(`${size.entry} imports @mlc-ai/web-llm, which belongs in the worker only:\n    ${chain.join("\n      -> ")}`);
+}
+
+const kb = (n: number): string => `${(n / 1000).toFixed(2)} KB`;
+console.log(
+  `${size.entry}: ${kb(total)} gzipped (${kb(size.initial.raw + size.lazy.raw)} minified), budget ${kb(PAGE_BUDGET)}; ` +
+    `${size.modules} modules, WebLLM ${size.webllmChains.length ? "REACHABLE" : "not reachable"}.`,
+);
+if (failures.length > 0) {
+  for (const f of failures) console.error(`FAIL ${f}`);
+  process.exit(1);
+}
