@@ -170,8 +170,8 @@ describe("aborts", () => {
   test("an abort before the response rejects with an AbortError and stops the worker", async () => {
     const ctrl = new AbortController();
     const pending = post(slow, "/v1/chat/completions", { model: "fake-1", messages, max_tokens: 2000 }, { signal: ctrl.signal });
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await stats(slow)).running).toBe(1);
+    // Wait until the worker is really generating (a busy machine may take a while to get there).
+    await expect.poll(async () => (await stats(slow)).running, { timeout: 10_000 }).toBe(1);
     ctrl.abort();
     const err = await pending.catch((e) => e);
     expect(err).toBeInstanceOf(DOMException);
