@@ -5,6 +5,7 @@
 export { createEngine, Engine, Completions, Models } from "./page/engine.js";
 export type { EngineOptions, LoadOptions, RequestOptions } from "./page/engine.js";
 export type { WorkerLike } from "./page/connection.js";
+export type { HeartbeatOptions } from "./page/heartbeat.js";
 export { Stream } from "./page/stream.js";
 export { serveOverServiceWorker } from "./page/rest/service-worker.js";
 export type { ServeOverServiceWorkerOptions } from "./page/rest/service-worker.js";

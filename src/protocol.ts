@@ -295,6 +295,16 @@ export type CallDownMessage =
   | { t: "end" }
   | { t: "error"; error: SerializedError };
 
+/** Page → worker, on the heartbeat port. */
+export type PulseUpMessage = { t: "ping" };
+
+/**
+ * Worker → page, on the heartbeat port: the answer to a ping, or a warning. `busy` says the
+ * worker's thread is about to do work that may block it (loading a model, compiling, a prefill),
+ * so a silence is not yet a death; `ready` says that work is over.
+ */
+export type PulseDownMessage = { t: "pong" } | { t: "busy" } | { t: "ready" };
+
 /** Counters that prove the worker releases what it opens. */
 export interface HostStats {
   /** Call ports still open. */
@@ -333,4 +343,6 @@ export interface HostApi {
   load(model: string, port: MessagePort): void;
   unload(): Promise<void>;
   stats(): Promise<HostStats>;
+  /** Answers the page's heartbeat on `port` (see `PulseUpMessage`, `PulseDownMessage`). */
+  watch(port: MessagePort): void;
 }

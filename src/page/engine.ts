@@ -1,5 +1,5 @@
 import { proxy, transfer } from "comlink";
-import { APIUserAbortError, BadRequestError, InternalServerError, NotFoundError } from "../errors.js";
+import { APIUserAbortError, BadRequestError, EngineUnavailableError, InternalServerError, NotFoundError } from "../errors.js";
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -14,8 +14,11 @@ import type {
 } from "../protocol.js";
 import { Call } from "./call.js";
 import { Connection, type WorkerLike } from "./connection.js";
+import type { HeartbeatOptions } from "./heartbeat.js";
+import { notPlain } from "./plain.js";
 import { restFetch } from "./rest/router.js";
 import { Stream } from "./stream.js";
+import { unsendable } from "./unsendable.js";
 
 /** Per-call options, as in the `openai` package. */
 export interface RequestOptions {
@@ -32,10 +35,24 @@ export interface LoadOptions extends RequestOptions {
 export interface EngineOptions {
   /**
    * The worker that runs `serve()`: a module `Worker`, a `SharedWorker`, or any MessagePort-like
-   * endpoint. Create it next to your code so your bundler sees it:
-   * `new Worker(new URL("./worker.ts", import.meta.url), { type: "module" })`.
+   * endpoint, or a function that makes one. Create it next to your code so your bundler sees it:
+   * `() => new Worker(new URL("./worker.ts", import.meta.url), { type: "module" })`.
+   *
+   * Pass a function to let the engine recover by itself. If the worker dies, every pending call
+   * rejects with `EngineUnavailableError` (code `worker_crashed`): at once when the death is
+   * reported (an uncaught error, `terminate()` on this worker), after the heartbeat's silence
+   * bound otherwise. The next call then starts a fresh worker from the function, sends it this
+   * configuration again, and loads its model on demand. With a worker object instead, the engine
+   * cannot make another; call `engine.restart(newWorker)`.
    */
-  worker: WorkerLike;
+  worker: WorkerLike | (() => WorkerLike);
+  /**
+   * How the engine notices a worker that died without any report (the browser killed it, it is
+   * stuck in a loop): a heartbeat on its own port while calls are pending. By default 5 s of
+   * silence (30 s while the worker says it is loading a model or prefilling) counts as a death;
+   * `false` turns it off. See `HeartbeatOptions`.
+   */
+  heartbeat?: HeartbeatOptions | false;
   /** A model to load right away. `createEngine` resolves once it is ready. */
   model?: string;
   /** Progress of every load: the preload, `load()`, and a load that `create` starts itself. */
@@ -51,6 +68,11 @@ export interface EngineOptions {
  * control. Create one with `createEngine`.
  */
 export class Engine {
+  private current: Connection;
+  private starting: Promise<Connection> | null = null;
+  private recovering: Promise<void> | null = null;
+  private closed = false;
+
   /** OpenAI's `chat` namespace. */
   readonly chat: { readonly completions: Completions };
   /** OpenAI's `models` namespace, with local facts on each model. */
@@ -70,17 +92,80 @@ export class Engine {
   readonly fetch: typeof fetch;
 
   /** @internal Use `createEngine`. */
-  constructor(readonly connection: Connection) {
-    this.chat = { completions: new Completions(connection) };
-    this.models = new Models(connection);
+  constructor(
+    connection: Connection,
+    private readonly starter: Starter,
+  ) {
+    this.current = connection;
+    const live = (): Promise<Connection> => this.live();
+    this.chat = { completions: new Completions(live) };
+    this.models = new Models(live);
     this.fetch = restFetch(this);
+  }
+
+  /** The link to the current worker; `restart()` replaces it. */
+  get connection(): Connection {
+    return this.current;
+  }
+
+  /**
+   * Replaces the worker with a fresh one: `worker`, or one from the engine's factory
+   * (`createEngine({ worker: () => new Worker(...) })`). The old worker is terminated and its
+   * pending calls reject with `EngineUnavailableError` (code `worker_restarted`); the new one
+   * gets the engine's configuration again and loads models on demand. An engine with a factory
+   * does this by itself on the first call after its worker dies.
+   */
+  restart(worker?: WorkerLike): Promise<void> {
+    if (this.closed) return Promise.reject(closedError());
+    // Restarts run one after another, and `starting` is set before this returns, so that calls
+    // made meanwhile wait for the new worker instead of racing to start their own.
+    const previous = this.starting;
+    const starting = (async (): Promise<Connection> => {
+      await previous?.catch(() => {});
+      const next = worker ?? this.starter.factory?.();
+      if (!next) {
+        throw new BadRequestError(
+          "This engine was created with a worker object, so it cannot make another: pass one, engine.restart(new Worker(...)), " +
+            "or create the engine with worker: () => new Worker(...).",
+          "worker",
+        );
+      }
+      this.current.close(new EngineUnavailableError("The engine restarted its worker; requests on the old one were cancelled.", "worker_restarted"));
+      const connection = await this.starter.start(next);
+      if (this.closed) {
+        connection.close();
+        throw closedError();
+      }
+      this.current = connection;
+      return connection;
+    })();
+    this.starting = starting;
+    const settled = (): void => {
+      if (this.starting === starting) this.starting = null;
+    };
+    return starting.then(settled, (err: unknown) => {
+      settled();
+      throw err;
+    });
+  }
+
+  /** @internal The connection for the next call: after a crash, a fresh worker when there is a factory. */
+  async live(): Promise<Connection> {
+    if (this.starting) await this.starting.catch(() => {});
+    if (this.current.isDead && !this.closed && this.starter.factory) {
+      // Shared, so that the calls that find the worker dead start one new worker between them.
+      this.recovering ??= this.restart().finally(() => (this.recovering = null));
+      await this.recovering;
+    }
+    return this.current;
   }
 
   /** Loads a model (from the browser's cache when it is there) and makes it the active one. */
   async load(model: string, options: LoadOptions = {}): Promise<void> {
-    const call = new Call(this.connection.calls, options.signal);
+    const connection = await this.live();
+    const call = new Call(connection.calls, options.signal);
     const port = call.handOff(false);
-    await this.connection.rpc((host) => host.load(model, transfer(port, [port])));
+    send(call, port, { model }, connection.rpc((host) => host.load(model, transfer(port, [port]))));
     for (;;) {
       const msg = await call.next();
       if (!msg || msg.t === "loaded") return;
@@ -92,24 +177,53 @@ export class Engine {
    * The worker's counters: open call ports, abort listeners, queued and running requests, and
    * the loaded model. They return to zero when every call has settled, which makes leaks visible.
    */
-  stats(): Promise<HostStats> {
-    return this.connection.rpc((host) => host.stats());
+  async stats(): Promise<HostStats> {
+    return (await this.live()).rpc((host) => host.stats());
   }
 
   /** Frees the model's GPU memory. The next request loads it again. */
   async unload(): Promise<void> {
-    await this.connection.rpc((host) => host.unload());
+    await (await this.live()).rpc((host) => host.unload());
   }
 
   /** Ends the worker (or this page's connection to a SharedWorker). Pending calls reject. */
   close(): void {
-    this.connection.close();
+    this.closed = true;
+    this.current.close();
   }
+}
+
+const closedError = (): EngineUnavailableError =>
+  new EngineUnavailableError("The engine was closed. Create a new one with createEngine().", "engine_closed");
+
+/** How an engine makes connections: to `worker`, configured; and the factory, when it has one. */
+interface Starter {
+  factory: (() => WorkerLike) | null;
+  start(worker: WorkerLike): Promise<Connection>;
+}
+
+/**
+ * Watches the remote call that hands a call's port to the worker. The caller reads the call's
+ * own port and does not wait for this: the worker acknowledges only when its thread is free
+ * (after a long synchronous load, or a backlog of thousands of requests), and an abort or a
+ * dead worker must settle the caller at once. If the request cannot be sent at all (a value
+ * `postMessage` cannot clone), the call fails with that, as a 400.
+ */
+function send(call: Call, port: MessagePort, body: unknown, sending: Promise<void>): void {
+  sending.catch((err: unknown) => {
+    call.fail(unsendable(err, body));
+    // Frees our end of the port if it never left; a port that was transferred is already detached.
+    try {
+      port.close();
+    } catch {
+      // Nothing to free.
+    }
+  });
 }
 
 /** `engine.chat.completions`. */
 export class Completions {
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly live: () => Promise<Connection>) {}
 
   /**
    * Creates a chat completion, exactly as the `openai` package does: a `ChatCompletion`, or with
@@ -132,11 +246,14 @@ export class Completions {
   async create(body: ChatCompletionCreateParams, options: RequestOptions = {}): Promise<ChatCompletion | Stream<ChatCompletionChunk>> {
     const stream = typeof body === "object" && body !== null && body.stream === true;
     if (options.signal?.aborted) throw new APIUserAbortError();
+    const impure = notPlain(body);
+    if (impure) throw impure;
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const call = new Call(this.connection.calls, signal);
+    const connection = await this.live();
+    const call = new Call(connection.calls, signal);
     const port = call.handOff(stream);
-    await this.connection.rpc((host) => host.create(body, transfer(port, [port])));
+    send(call, port, body, connection.rpc((host) => host.create(body, transfer(port, [port]))));
     const first = await call.next();
     if (!stream) {
       if (first?.t !== "result") throw new InternalServerError("The worker ended the call without a result.");
@@ -163,11 +280,11 @@ export class Completions {
 
 /** `engine.models`. */
 export class Models {
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly live: () => Promise<Connection>) {}
 
   /** Every model this engine can load, in OpenAI's list shape. */
   async list(): Promise<ModelList> {
-    return { object: "list", data: await this.connection.rpc((host) => host.listModels()) };
+    return { object: "list", data: await (await this.live()).rpc((host) => host.listModels()) };
   }
 
   /** One model; rejects with `NotFoundError` for an unknown id. */
@@ -196,17 +313,27 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       "worker",
     );
   }
-  const connection = new Connection(options.worker);
+  const factory = typeof options.worker === "function" ? options.worker : null;
   const config = options.models ? { models: options.models } : {};
   const moderate = options.moderate ? proxy(options.moderate) : undefined;
   const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
+  // Every worker the engine ever starts gets the same configuration.
+  const start = async (worker: WorkerLike): Promise<Connection> => {
+    const connection = new Connection(worker, options.heartbeat ?? {});
+    try {
+      await connection.rpc((host) => host.configure(config, moderate, onProgress));
+      return connection;
+    } catch (err) {
+      connection.close();
+      throw err;
+    }
+  };
+  const engine = new Engine(await start(factory ? factory() : (options.worker as WorkerLike)), { factory, start });
   try {
-    await connection.rpc((host) => host.configure(config, moderate, onProgress));
-    const engine = new Engine(connection);
     if (options.model) await engine.load(options.model, { onProgress: options.onProgress });
     return engine;
   } catch (err) {
-    connection.close();
+    engine.close();
     throw err;
   }
 }

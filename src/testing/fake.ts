@@ -84,6 +84,19 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
     return r(req);
   };
 
+  const checkContext = (req: GenerateRequest): { context: number; prompt: string[] } => {
+    const info = models.find((m) => m.id === req.model);
+    const context = info?.context_window ?? window;
+    const prompt = promptTokens(req.messages);
+    if (prompt.length + (req.max_tokens ?? 0) > context) {
+      throw new ContextLengthExceededError(
+        `This model's maximum context length is ${context} tokens. However, you requested ${prompt.length + (req.max_tokens ?? 0)} tokens ` +
+          `(${prompt.length} in the messages, ${req.max_tokens ?? 0} in the completion). Please reduce the length of the messages or completion.`,
+      );
+    }
+    return { context, prompt };
+  };
+
   return {
     async listModels() {
       return models.map((m) => ({ ...m, cached: m.cached || cached.has(m.id) }));
@@ -117,16 +130,14 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
       kv = [];
     },
 
+    // Like a real engine with its tokenizer at hand, the fake refuses an oversized prompt before
+    // it loads anything; generate() checks again for callers that skip the preflight.
+    preflight(req: GenerateRequest) {
+      checkContext(req);
+    },
+
     async *generate(req: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
-      const info = models.find((m) => m.id === req.model);
-      const context = info?.context_window ?? window;
-      const prompt = promptTokens(req.messages);
-      if (prompt.length + (req.max_tokens ?? 0) > context) {
-        throw new ContextLengthExceededError(
-          `This model's maximum context length is ${context} tokens. However, you requested ${prompt.length + (req.max_tokens ?? 0)} tokens ` +
-            `(${prompt.length} in the messages, ${req.max_tokens ?? 0} in the completion). Please reduce the length of the messages or completion.`,
-        );
-      }
+      const { context, prompt } = checkContext(req);
       let cachedTokens = 0;
       if (loaded === req.model) while (cachedTokens < kv.length && cachedTokens < prompt.length - 1 && kv[cachedTokens] === prompt[cachedTokens]) cachedTokens++;
 

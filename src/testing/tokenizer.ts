@@ -29,7 +29,11 @@ export function promptTokens(messages: { role: string; content?: unknown }[]): s
         : Array.isArray(m.content)
           ? m.content.map((p: { text?: string }) => p.text ?? "").join("")
           : "";
-    out.push(`<|${m.role}|>`, ...tokenize(content), "<|end|>");
+    // One push per token: spreading a long prompt's tokens into push()'s arguments overflows
+    // the stack (a 1 MB prompt is some 200,000 arguments).
+    out.push(`<|${m.role}|>`);
+    for (const token of tokenize(content)) out.push(token);
+    out.push("<|end|>");
   }
   out.push("<|assistant|>");
   return out;

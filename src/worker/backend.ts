@@ -67,6 +67,12 @@ export interface Backend {
   listModels(): Promise<ModelInfo[]>;
   /** Adds self-hosted models in WebLLM's `ModelRecord` shape. A backend that cannot use them throws. */
   addModels?(records: ModelRecord[]): void;
+  /**
+   * Optional cheap checks of a request before it is queued, before its model is loaded and
+   * before any GPU work: a backend that can count the prompt's tokens without the model throws
+   * `ContextLengthExceededError` here, so an oversized prompt fails at once with a 400.
+   */
+  preflight?(request: GenerateRequest): void | Promise<void>;
   /** Makes `model` the loaded model, unloading any other. Resolves when it can generate. */
   load(model: string, ctx: LoadContext): Promise<void>;
   unload(): Promise<void>;

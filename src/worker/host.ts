@@ -1,9 +1,10 @@
 import { APIUserAbortError, BadRequestError, NotFoundError } from "../errors.js";
 import type { ChatCompletionChunk, HostApi, HostConfig, HostStats, LoadProgress, ModelInfo, ModerateHook, ProgressHook } from "../protocol.js";
 import { assemble } from "./assemble.js";
-import type { Backend } from "./backend.js";
+import type { Backend, GenerateEvent, GenerateRequest } from "./backend.js";
+import { Beacon } from "./beacon.js";
 import { CallPort, openCallPorts } from "./call-port.js";
-import { runPipeline } from "./pipeline.js";
+import { runPipeline, toGenerateRequest } from "./pipeline.js";
 import { Queue } from "./queue.js";
 import { validateRequest } from "./validate.js";
 
@@ -16,7 +17,10 @@ export class Lane {
   loaded: string | null = null;
   private catalog: Promise<ModelInfo[]> | null = null;
 
-  constructor(readonly backend: Backend) {}
+  constructor(
+    readonly backend: Backend,
+    readonly beacon: Beacon = new Beacon(),
+  ) {}
 
   models(): Promise<ModelInfo[]> {
     this.catalog ??= this.backend.listModels().finally(() => (this.catalog = null));
@@ -35,9 +39,23 @@ export class Lane {
   async ensureLoaded(id: string, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<void> {
     if (this.loaded === id) return;
     this.loaded = null;
-    await this.backend.load(id, { signal, onProgress });
+    await this.beacon.blocking(() => this.backend.load(id, { signal, onProgress }));
     if (signal.aborted) throw new APIUserAbortError();
     this.loaded = id;
+  }
+
+  /** The backend's `generate`, inside a busy window until its first event (the prefill). */
+  async *generate(request: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+    const events = this.backend.generate(request, signal)[Symbol.asyncIterator]();
+    try {
+      let next = await this.beacon.blocking(() => events.next());
+      while (!next.done) {
+        yield next.value;
+        next = await events.next();
+      }
+    } finally {
+      await events.return?.();
+    }
   }
 }
 
@@ -50,7 +68,14 @@ export class Host implements HostApi {
   private moderate: ModerateHook | undefined;
   private onProgress: ProgressHook | undefined;
 
-  constructor(private readonly lane: () => Promise<Lane>) {}
+  constructor(
+    private readonly lane: () => Promise<Lane>,
+    private readonly beacon: Beacon = new Beacon(),
+  ) {}
+
+  watch(port: MessagePort): void {
+    this.beacon.watch(port);
+  }
 
   async configure(config: HostConfig, moderate?: ModerateHook, onProgress?: ProgressHook): Promise<void> {
     this.moderate = moderate;
@@ -88,7 +113,7 @@ export class Host implements HostApi {
     const lane = await this.lane();
     await lane.queue.push(async () => {
       lane.loaded = null;
-      await lane.backend.unload();
+      await lane.beacon.blocking(() => lane.backend.unload());
     }, new AbortController().signal);
   }
 
@@ -110,13 +135,15 @@ export class Host implements HostApi {
     if (req.tools.length > 0 && req.tool_choice !== "none" && !model.tools) {
       throw new BadRequestError(`The model '${req.model}' does not support tool calling. Pick a model whose models.list() entry has tools: true.`, "tools");
     }
+    // Before the queue and before any load: an oversized prompt fails at once.
+    await lane.backend.preflight?.(toGenerateRequest(req));
     await lane.queue.push(async () => {
       const onProgress = (p: LoadProgress): void => void this.onProgress?.(p);
       await lane.ensureLoaded(req.model, call.signal, onProgress);
       // A non-streamed reply always counts usage; a stream only when asked, as OpenAI does.
       const run = runPipeline(
         { ...req, include_usage: req.stream ? req.include_usage : true },
-        { backend: lane.backend, signal: call.signal, moderate: this.moderate },
+        { backend: lane, signal: call.signal, moderate: this.moderate },
       );
       try {
         await this.deliver(run, req.stream, call);

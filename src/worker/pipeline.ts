@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk, ChatCompletionMessageToolCall, CompletionUsage, FinishReason } from "../protocol.js";
-import type { Backend, GenerateEnd, GenerateRequest } from "./backend.js";
+import type { Backend, GenerateEnd, GenerateEvent, GenerateRequest } from "./backend.js";
 import { newId, unixSeconds } from "./ids.js";
 import { TextGate } from "./text-gate.js";
 import { parseToolCalls, renderTools, TOOL_CALL_OPEN } from "./tools.js";
@@ -7,7 +7,7 @@ import type { ValidRequest } from "./validate.js";
 
 /** What the pipeline needs besides the request. */
 export interface PipelineContext {
-  backend: Backend;
+  backend: Pick<Backend, "generate">;
   signal: AbortSignal;
   /** The page's moderation hook: `true` ends the reply with `finish_reason: "content_filter"`. */
   moderate?: ((text: string) => boolean | Promise<boolean>) | undefined;
@@ -34,20 +34,7 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
     chunk([{ index: 0, delta: d, finish_reason: finish, logprobs }]);
 
   const useTools = req.tools.length > 0 && req.tool_choice !== "none";
-  const generate: GenerateRequest = {
-    model: req.model,
-    messages: req.tools.length > 0 || req.messages.some((m) => m.role === "tool") ? renderTools(req.messages, req.tools, req.tool_choice) : req.messages,
-    temperature: req.temperature,
-    top_p: req.top_p,
-    max_tokens: req.max_tokens,
-    seed: req.seed,
-    presence_penalty: req.presence_penalty,
-    frequency_penalty: req.frequency_penalty,
-    logit_bias: req.logit_bias,
-    logprobs: req.logprobs,
-    top_logprobs: req.top_logprobs,
-    response_format: req.response_format,
-  };
+  const generate = toGenerateRequest(req);
 
   // The backend gets its own signal so that a stop sequence or the moderation hook can end
   // generation early while the caller's signal stays untouched.
@@ -66,6 +53,10 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
   let end: GenerateEnd | null = null;
 
   try {
+    // The backend's first event comes before the role chunk, so that an error before the first
+    // token (the context window, a schema it cannot compile, a lost device) rejects create() as
+    // a proper error instead of breaking a stream that has already begun.
+    let first: IteratorResult<GenerateEvent> | null = await events.next();
     yield delta({ role: "assistant", content: "" });
     const emitContent = async function* (out: string, logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> {
       if (out.length === 0 && !logprobs) return;
@@ -92,7 +83,8 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
     };
 
     for (;;) {
-      const next = await events.next();
+      const next = first ?? (await events.next());
+      first = null;
       if (next.done) break;
       const ev = next.value;
       if (ev.type === "end") {
@@ -150,4 +142,22 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
     stopGen.abort();
     await events.return?.();
   }
+}
+
+/** What the backend is asked for: the validated request, with tools rendered into the prompt. */
+export function toGenerateRequest(req: ValidRequest): GenerateRequest {
+  return {
+    model: req.model,
+    messages: req.tools.length > 0 || req.messages.some((m) => m.role === "tool") ? renderTools(req.messages, req.tools, req.tool_choice) : req.messages,
+    temperature: req.temperature,
+    top_p: req.top_p,
+    max_tokens: req.max_tokens,
+    seed: req.seed,
+    presence_penalty: req.presence_penalty,
+    frequency_penalty: req.frequency_penalty,
+    logit_bias: req.logit_bias,
+    logprobs: req.logprobs,
+    top_logprobs: req.top_logprobs,
+    response_format: req.response_format,
+  };
 }

@@ -1,5 +1,6 @@
 import { expose, type Endpoint } from "comlink";
 import type { Backend } from "./backend.js";
+import { Beacon } from "./beacon.js";
 import { Host, Lane } from "./host.js";
 
 /** Options of `serve`. */
@@ -30,14 +31,17 @@ interface SharedScope {
 export function serve(options: ServeOptions = {}): void {
   // The lane is created lazily but once, so that all connections of a SharedWorker share one
   // backend and one queue, and so that WebLLM's 6 MB module loads only when it is the backend.
+  // One beacon for the thread: importing WebLLM evaluates megabytes of script, so it runs in a
+  // busy window that tells the pages' heartbeats to wait.
+  const beacon = new Beacon();
   let lane: Promise<Lane> | null = null;
   const getLane = (): Promise<Lane> =>
     (lane ??= (options.backend
       ? Promise.resolve(options.backend)
-      : import("./webllm/backend.js").then((m) => m.webllmBackend())
-    ).then((backend) => new Lane(backend)));
+      : beacon.blocking(() => import("./webllm/backend.js").then((m) => m.webllmBackend()))
+    ).then((backend) => new Lane(backend, beacon)));
 
-  const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane), endpoint);
+  const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon), endpoint);
 
   if (options.endpoint) return exposeOn(options.endpoint);
   const scope = globalThis as unknown as Partial<SharedScope> & Endpoint;

@@ -24,12 +24,20 @@ export class TextGate {
 
   push(text: string): GateResult {
     const buf = this.pending + text;
+    // The match that is complete first wins (the smallest end; at a tie, the longer one), as if
+    // the text had arrived one character at a time. Picking the earliest start instead made the
+    // cut depend on how the text was split into pieces: ["abcd", "c"] cut "abcd" at "" when it
+    // came whole and at "ab" when it came in pieces.
     let at = -1;
+    let end = Infinity;
     let matched: string | null = null;
     for (const s of this.sequences) {
       const i = buf.indexOf(s);
-      if (i >= 0 && (at < 0 || i < at)) {
+      if (i < 0) continue;
+      const e = i + s.length;
+      if (e < end || (e === end && i < at)) {
         at = i;
+        end = e;
         matched = s;
       }
     }

@@ -58,11 +58,28 @@ function integer(body: Obj, key: string, min: number, max = Number.MAX_SAFE_INTE
   return v;
 }
 
-function boolean(body: Obj, key: string): boolean {
+function boolean(body: Obj, key: string, param = key): boolean {
   const v = body[key];
   if (v === undefined || v === null) return false;
-  if (typeof v !== "boolean") throw bad(`'${key}' must be a boolean, got ${describe(v)}.`, key);
+  if (typeof v !== "boolean") throw bad(`'${param}' must be a boolean, got ${describe(v)}.`, param);
   return v;
+}
+
+/**
+ * A request is JSON, as it is over OpenAI's REST API. The in-page API can be handed more (a
+ * cycle, a BigInt, nesting deeper than the stack), which would otherwise pass the type checks
+ * here and fail later, where tools and schemas are serialized, as a 500. Checked per field, so
+ * that the error names the field.
+ */
+function json(body: Obj): void {
+  for (const [key, v] of Object.entries(body)) {
+    try {
+      JSON.stringify(v);
+    } catch (err) {
+      const why = err instanceof RangeError ? "nested too deeply" : err instanceof Error ? err.message.split("\n")[0] : String(err);
+      throw bad(`'${key}' is not JSON data (${why}).`, key);
+    }
+  }
 }
 
 function content(v: unknown, param: string, required: boolean): void {
@@ -211,6 +228,7 @@ export function validateRequest(body: unknown): ValidRequest {
   for (const key of Object.keys(body)) {
     if (!KNOWN.has(key)) throw bad(`Unrecognized request argument supplied: ${key}`, key);
   }
+  json(body);
   if (typeof body.model !== "string" || body.model.length === 0) {
     throw bad(body.model === undefined ? "'model' is required." : "'model' must be a non-empty string.", "model");
   }
@@ -223,7 +241,7 @@ export function validateRequest(body: unknown): ValidRequest {
     for (const key of Object.keys(body.stream_options)) {
       if (key !== "include_usage") throw bad(`Unrecognized argument: stream_options.${key}`, `stream_options.${key}`);
     }
-    include_usage = boolean(body.stream_options, "include_usage");
+    include_usage = boolean(body.stream_options, "include_usage", "stream_options.include_usage");
   }
   const maxTokens = integer(body, "max_tokens", 1);
   const maxCompletion = integer(body, "max_completion_tokens", 1);

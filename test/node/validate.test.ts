@@ -37,7 +37,7 @@ const invalid: [string, unknown, string | null][] = [
   ["stream not boolean", { ...base, stream: "yes" }, "stream"],
   ["stream_options without stream", { ...base, stream_options: { include_usage: true } }, "stream_options"],
   ["stream_options unknown key", { ...base, stream: true, stream_options: { foo: 1 } }, "stream_options.foo"],
-  ["include_usage not boolean", { ...base, stream: true, stream_options: { include_usage: 1 } }, "include_usage"],
+  ["include_usage not boolean", { ...base, stream: true, stream_options: { include_usage: 1 } }, "stream_options.include_usage"],
   ["stop too many", { ...base, stop: ["a", "b", "c", "d", "e"] }, "stop"],
   ["stop empty string", { ...base, stop: "" }, "stop"],
   ["stop number", { ...base, stop: 5 }, "stop"],

@@ -4,4 +4,8 @@ export interface Started {
   close(): Promise<void>;
 }
 
-export const all: (() => Promise<Started>)[] = [() => import("./model-server.js").then((m) => m.startModelServer())];
+export const all: (() => Promise<Started>)[] = [
+  () => import("./model-server.js").then((m) => m.startModelServer()),
+  // The reliability suite's heavy settings (npm run test:soak): browser code cannot read the environment.
+  async () => ({ provided: { pagellmSoak: process.env.PAGELLM_SOAK === "1" }, close: async () => {} }),
+];

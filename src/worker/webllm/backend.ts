@@ -4,7 +4,7 @@ import { APIUserAbortError, InternalServerError, NotFoundError } from "../../err
 import type { ModelInfo, ModelRecord } from "../../protocol.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../backend.js";
 import { Catalog, type CacheBackend } from "./catalog.js";
-import { fromWebLLMError, isFetchFailure } from "./errors.js";
+import { fromWebLLMError, isCspBlock, isFetchFailure } from "./errors.js";
 import { generate } from "./generate.js";
 import { checkGpu, diagnoseDownload, probeConfig, probeLibrary } from "./preflight.js";
 import { ProgressReporter } from "./progress.js";
@@ -139,7 +139,7 @@ class WebLLMBackend implements Backend {
       if (found) return found;
     }
     const name = (err as { name?: unknown })?.name;
-    if ((name === "CompileError" || name === "LinkError") && lib.cached) {
+    if ((name === "CompileError" || name === "LinkError") && lib.cached && !isCspBlock(err)) {
       // A broken library would stay in Cache Storage and fail every later load.
       await deleteModelWasmInCache(model, this.catalog.appConfig()).catch(() => undefined);
     }

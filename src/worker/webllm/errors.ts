@@ -34,7 +34,27 @@ export const UNAVAILABLE = {
   f16: "shader_f16_unsupported",
   feature: "feature_unsupported",
   deviceLost: "device_lost",
+  csp: "csp_blocks_webassembly",
 } as const;
+
+/**
+ * Whether `err` is the browser refusing to compile WebAssembly because of the page's (or the
+ * worker's) Content-Security-Policy. Chromium throws a `CompileError` whose message names the
+ * policy; Firefox and Safari word it differently, but each names the policy or the keyword.
+ */
+export function isCspBlock(err: unknown): boolean {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === "string" && /Content[ -]Security[ -]Policy|blocked by CSP|wasm-unsafe-eval/i.test(message);
+}
+
+/** The message for a policy that forbids WebAssembly. */
+export function cspMessage(): string {
+  return (
+    "This page's Content-Security-Policy does not allow WebAssembly, which WebLLM needs to compile its model library and " +
+    "tokenizer. Add 'wasm-unsafe-eval' to script-src (it allows WebAssembly only, not eval), for example " +
+    "script-src 'self' 'wasm-unsafe-eval', and send the same policy with the worker script."
+  );
+}
 
 /** The message for a browser or worker without `navigator.gpu`. */
 export function noWebGPUMessage(): string {
@@ -122,6 +142,8 @@ export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError 
     return new InternalServerError(`WebLLM failed: ${String(err)}`);
   }
   const { name, message } = err;
+  // Before the CompileError case: the library is fine, the policy is not.
+  if (isCspBlock(err)) return new EngineUnavailableError(cspMessage(), UNAVAILABLE.csp);
   switch (name) {
     case "WebGPUNotAvailableError":
     case "WebGPUNotFoundError":
