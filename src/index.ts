@@ -2,8 +2,11 @@
  * pagellm for the page: OpenAI's `chat.completions` on the user's own GPU. This entry never
  * imports WebLLM; the worker (`pagellm/worker`) does.
  */
-export { createEngine, Engine, Completions, Models } from "./page/engine.js";
-export type { EngineOptions, LoadOptions, RequestOptions } from "./page/engine.js";
+export { createEngine, Engine } from "./page/engine.js";
+export { Completions } from "./page/completions.js";
+export { Models } from "./page/models.js";
+export type { EngineOptions, LoadOptions } from "./page/engine.js";
+export type { RequestOptions } from "./page/completions.js";
 export type { WorkerLike } from "./page/connection.js";
 export type { HeartbeatOptions } from "./page/heartbeat.js";
 export { Stream } from "./page/stream.js";

@@ -1,5 +1,6 @@
 import { APIUserAbortError, deserializeError, type APIError } from "../errors.js";
 import { yieldTask } from "../next-task.js";
+import { unsendable } from "./unsendable.js";
 import type { CallDownMessage, CallUpMessage } from "../protocol.js";
 
 /**
@@ -132,4 +133,23 @@ export class Call {
     this.port.close();
     this.waiter?.();
   }
+}
+
+/**
+ * Watches the remote call that hands a call's port to the worker. The caller reads the call's
+ * own port and does not wait for this: the worker acknowledges only when its thread is free
+ * (after a long synchronous load, or a backlog of thousands of requests), and an abort or a
+ * dead worker must settle the caller at once. If the request cannot be sent at all (a value
+ * `postMessage` cannot clone), the call fails with that, as a 400.
+ */
+export function send(call: Call, port: MessagePort, body: unknown, sending: Promise<void>): void {
+  sending.catch((err: unknown) => {
+    call.fail(unsendable(err, body));
+    // Frees our end of the port if it never left; a port that was transferred is already detached.
+    try {
+      port.close();
+    } catch {
+      // Nothing to free.
+    }
+  });
 }

@@ -1,30 +1,12 @@
 import { proxy, transfer } from "comlink";
-import { APIUserAbortError, BadRequestError, EngineUnavailableError, InternalServerError, NotFoundError } from "../errors.js";
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionCreateParams,
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-  HostStats,
-  LoadProgress,
-  ModelInfo,
-  ModelList,
-  ModelRecord,
-} from "../protocol.js";
-import { Call } from "./call.js";
+import { BadRequestError, EngineUnavailableError } from "../errors.js";
+import type { HostStats, LoadProgress, ModelRecord } from "../protocol.js";
+import { Call, send } from "./call.js";
+import { Completions, type RequestOptions } from "./completions.js";
 import { Connection, type WorkerLike } from "./connection.js";
 import type { HeartbeatOptions } from "./heartbeat.js";
-import { notPlain } from "./plain.js";
+import { Models } from "./models.js";
 import { restFetch } from "./rest/router.js";
-import { Stream } from "./stream.js";
-import { unsendable } from "./unsendable.js";
-
-/** Per-call options, as in the `openai` package. */
-export interface RequestOptions {
-  /** Aborting it cancels the request; the call rejects (or the stream throws) `APIUserAbortError`. */
-  signal?: AbortSignal | undefined;
-}
 
 /** Options of `engine.load`. */
 export interface LoadOptions extends RequestOptions {
@@ -200,100 +182,6 @@ const closedError = (): EngineUnavailableError =>
 interface Starter {
   factory: (() => WorkerLike) | null;
   start(worker: WorkerLike): Promise<Connection>;
-}
-
-/**
- * Watches the remote call that hands a call's port to the worker. The caller reads the call's
- * own port and does not wait for this: the worker acknowledges only when its thread is free
- * (after a long synchronous load, or a backlog of thousands of requests), and an abort or a
- * dead worker must settle the caller at once. If the request cannot be sent at all (a value
- * `postMessage` cannot clone), the call fails with that, as a 400.
- */
-function send(call: Call, port: MessagePort, body: unknown, sending: Promise<void>): void {
-  sending.catch((err: unknown) => {
-    call.fail(unsendable(err, body));
-    // Frees our end of the port if it never left; a port that was transferred is already detached.
-    try {
-      port.close();
-    } catch {
-      // Nothing to free.
-    }
-  });
-}
-
-/** `engine.chat.completions`. */
-export class Completions {
-  constructor(private readonly live: () => Promise<Connection>) {}
-
-  /**
-   * Creates a chat completion, exactly as the `openai` package does: a `ChatCompletion`, or with
-   * `stream: true` a `Stream` of `ChatCompletionChunk`s. Invalid requests reject with
-   * `BadRequestError` naming the field in `param`; unknown models with `NotFoundError`.
-   *
-   * @example
-   * ```ts
-   * const reply = await engine.chat.completions.create({
-   *   model: "Qwen2.5-0.5B-Instruct-q4f16_1-MLC",
-   *   messages: [{ role: "user", content: "Say hello in French." }],
-   *   max_tokens: 20,
-   * });
-   * console.log(reply.choices[0]?.message.content, reply.usage?.total_tokens);
-   * ```
-   */
-  create(body: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ChatCompletion>;
-  create(body: ChatCompletionCreateParamsStreaming, options?: RequestOptions): Promise<Stream<ChatCompletionChunk>>;
-  create(body: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatCompletion | Stream<ChatCompletionChunk>>;
-  async create(body: ChatCompletionCreateParams, options: RequestOptions = {}): Promise<ChatCompletion | Stream<ChatCompletionChunk>> {
-    const stream = typeof body === "object" && body !== null && body.stream === true;
-    if (options.signal?.aborted) throw new APIUserAbortError();
-    const impure = notPlain(body);
-    if (impure) throw impure;
-    const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const connection = await this.live();
-    const call = new Call(connection.calls, signal);
-    const port = call.handOff(stream);
-    send(call, port, body, connection.rpc((host) => host.create(body, transfer(port, [port]))));
-    const first = await call.next();
-    if (!stream) {
-      if (first?.t !== "result") throw new InternalServerError("The worker ended the call without a result.");
-      return first.completion;
-    }
-    if (first?.t !== "chunk") throw new InternalServerError("The worker ended the stream before it began.");
-    return new Stream<ChatCompletionChunk>(async function* () {
-      let done = false;
-      try {
-        yield first.chunk;
-        for (;;) {
-          const msg = await call.next();
-          if (!msg) break;
-          if (msg.t === "chunk") yield msg.chunk;
-        }
-        done = true;
-      } finally {
-        // Leaving the loop early lands here: tell the worker to stop and free the model.
-        if (!done) call.cancel();
-      }
-    }, controller);
-  }
-}
-
-/** `engine.models`. */
-export class Models {
-  constructor(private readonly live: () => Promise<Connection>) {}
-
-  /** Every model this engine can load, in OpenAI's list shape. */
-  async list(): Promise<ModelList> {
-    return { object: "list", data: await (await this.live()).rpc((host) => host.listModels()) };
-  }
-
-  /** One model; rejects with `NotFoundError` for an unknown id. */
-  async retrieve(id: string): Promise<ModelInfo> {
-    if (typeof id !== "string" || id === "") throw new BadRequestError("A model id is required.", "model");
-    const found = (await this.list()).data.find((m) => m.id === id);
-    if (!found) throw new NotFoundError(`The model '${id}' does not exist. Call models.list() for the ids this engine can load.`);
-    return found;
-  }
 }
 
 /**
