@@ -63,7 +63,7 @@ function transportSection(t: TransportResult, config: BenchResult["config"]): st
     lines.push(`  ${pad(key, 44)}${lpad(q.median.toFixed(2), 10)}${lpad(`${q.min.toFixed(2)}-${q.max.toFixed(2)}`, 16)}   (per round)`);
   }
   if (config.modes.some((m) => m.endsWith("-fake"))) {
-    lines.push(`  * ${int(config.fakeChunksPerStream)} chunks per stream; the fake's setTimeout(0) every 16 tokens is clamped to 4 ms`);
+    lines.push(`  * ${int(config.fakeChunksPerStream)} chunks per stream; pseudo-text paced by the fake's own yield every 16 tokens`);
   }
   lines.push("");
   lines.push(`Time to first token, create() to first chunk, ${t.ttft.a.n} samples each`);

@@ -6,17 +6,14 @@ import type { Backend, GenerateEvent, GenerateRequest } from "../src/worker/back
  * The synthetic backend that feeds all three transports, (a) direct, (b) pagellm and (c) WebLLM's
  * own worker protocol, so that they stream byte-for-byte the same chunks at the same cost.
  *
- * Why not `fakeBackend` at full speed? Because it yields to the event loop every 16 tokens with
- * `setTimeout(0)`, and browsers clamp a timer nested more than 5 deep to 4 ms (HTML spec; measured
- * here: 4.0-4.2 ms per nested `setTimeout(0)` in Chromium 156, page and worker alike). A producer
- * that loops on its own timers is nested forever, so the fake at "full speed" tops out near
- * 16 tokens / 4 ms = 4,000 chunks/s in (a) and (b), whatever the transport does, and b/a would
- * read ~1.0 for a reason that has nothing to do with pagellm. Worse, in (c) every chunk is pulled
- * by a message from the page, which resets the nesting level, so the fake would NOT be clamped
- * there, and b/c would be skewed against pagellm. The benchmark would measure timers, not the
- * transport. (`bench/run.ts` still measures the fake as shipped, for information.)
+ * Why not `fakeBackend` itself? It used to yield with `setTimeout(0)`, which browsers clamp to
+ * 4 ms once nested, capping it near 4,000 chunks/s whatever the transport did (this benchmark is
+ * how that was found; the fake now yields through a MessageChannel too). The twin stays because
+ * it streams exactly N one-token chunks of one fixed shape, which all three scenarios, WebLLM's
+ * handler included, can be fed identically. (`bench/run.ts` still measures the fake as shipped,
+ * for information.)
  *
- * So this backend is the fake's twin without the clamp: the same `{ type: "delta", text, tokens: 1 }`
+ * So this backend is the fake's twin: the same `{ type: "delta", text, tokens: 1 }`
  * events, one token each, the same end event, and the same "yield to the event loop every 16
  * tokens" (so a `cancel` or `credit` message can get in at full speed, as in the fake), but the
  * yield is a MessageChannel task, which browsers never clamp. It is used identically in all three
