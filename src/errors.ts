@@ -131,7 +131,12 @@ export function deserializeError(data: SerializedError): APIError {
       const httpStatus = typeof data.extra?.httpStatus === "number" ? data.extra.httpStatus : null;
       return new ModelLoadError(data.message, url, httpStatus);
     }
-    default:
+    case "InternalServerError":
       return new InternalServerError(data.message);
+    default:
+      // A custom backend's own APIError (a 429, say) keeps its status, type and code.
+      return data.status === undefined || data.status === 500
+        ? new InternalServerError(data.message)
+        : new APIError(data.status, data.message, { type: data.type, code: data.code, param: data.param });
   }
 }

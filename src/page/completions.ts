@@ -12,6 +12,8 @@ import type { Connection } from "./connection.js";
 import { notPlain } from "./plain.js";
 import { Stream } from "./stream.js";
 
+const abandoned = new FinalizationRegistry<Call>((call) => call.cancel());
+
 /** Per-call options, as in the `openai` package. */
 export interface RequestOptions {
   /** Aborting it cancels the request; the call rejects (or the stream throws) `APIUserAbortError`. */
@@ -57,7 +59,7 @@ export class Completions {
       return first.completion;
     }
     if (first?.t !== "chunk") throw new InternalServerError("The worker ended the stream before it began.");
-    return new Stream<ChatCompletionChunk>(async function* () {
+    const result = new Stream<ChatCompletionChunk>(async function* () {
       let done = false;
       try {
         yield first.chunk;
@@ -72,5 +74,9 @@ export class Completions {
         if (!done) call.cancel();
       }
     }, controller);
+    // A stream that is dropped without being read would hold the model's one queue until the
+    // worker goes away; once the page forgets it, cancel it.
+    abandoned.register(result, call);
+    return result;
   }
 }

@@ -1,6 +1,7 @@
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from "comlink";
 import { EngineUnavailableError, type APIError } from "../errors.js";
 import type { HostApi } from "../protocol.js";
+import { installErrorTransfer } from "../rpc-errors.js";
 import type { Call, CallRegistry } from "./call.js";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 
@@ -38,6 +39,7 @@ export class Connection {
     private readonly worker: WorkerLike,
     heartbeat: HeartbeatOptions | false = {},
   ) {
+    installErrorTransfer();
     this.dead = new Promise<never>((_, reject) => (this.onDeath = reject));
     this.dead.catch(() => {});
     const endpoint = isShared(worker) ? worker.port : worker;

@@ -151,7 +151,10 @@ export class Engine {
     for (;;) {
       const msg = await call.next();
       if (!msg || msg.t === "loaded") return;
-      if (msg.t === "progress") options.onProgress?.(msg.progress);
+      if (msg.t === "progress") {
+        options.onProgress?.(msg.progress);
+        this.starter.onProgress?.(msg.progress);
+      }
     }
   }
 
@@ -181,6 +184,8 @@ const closedError = (): EngineUnavailableError =>
 /** How an engine makes connections: to `worker`, configured; and the factory, when it has one. */
 interface Starter {
   factory: (() => WorkerLike) | null;
+  /** The engine-wide progress hook, which sees every load, `load()` included. */
+  onProgress: ((progress: LoadProgress) => void) | undefined;
   start(worker: WorkerLike): Promise<Connection>;
 }
 
@@ -216,9 +221,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       throw err;
     }
   };
-  const engine = new Engine(await start(factory ? factory() : (options.worker as WorkerLike)), { factory, start });
+  const engine = new Engine(await start(factory ? factory() : (options.worker as WorkerLike)), { factory, start, onProgress: options.onProgress });
   try {
-    if (options.model) await engine.load(options.model, { onProgress: options.onProgress });
+    if (options.model) await engine.load(options.model);
     return engine;
   } catch (err) {
     engine.close();

@@ -25,23 +25,29 @@ export class Stream<Item> implements AsyncIterable<Item> {
     return this.source();
   }
 
-  /** Splits the stream into two that each see every item; reading one does not wait for the other. */
+  /**
+   * Splits the stream into two that each see every item, in order; reading one does not wait for
+   * the other. Generation is cancelled once both branches have been left early.
+   */
   tee(): [Stream<Item>, Stream<Item>] {
-    const queues: IteratorResult<Item>[][] = [[], []];
     const iterator = this[Symbol.asyncIterator]();
-    const branch = (q: IteratorResult<Item>[], other: IteratorResult<Item>[]) => () => ({
-      async next(): Promise<IteratorResult<Item>> {
-        const queued = q.shift();
+    // Each pull is pushed to both queues before it settles, so neither branch can reorder items.
+    const queues: Promise<IteratorResult<Item>>[][] = [[], []];
+    let open = 2;
+    const branch = (own: Promise<IteratorResult<Item>>[], other: Promise<IteratorResult<Item>>[]) => (): AsyncIterator<Item> => ({
+      next(): Promise<IteratorResult<Item>> {
+        const queued = own.shift();
         if (queued) return queued;
-        const result = await iterator.next();
-        other.push(result);
-        return result;
+        const pulled = iterator.next();
+        other.push(pulled);
+        return pulled;
       },
       async return(): Promise<IteratorResult<Item>> {
+        if (--open === 0) await iterator.return?.();
         return { done: true, value: undefined };
       },
     });
-    const [a, b] = queues as [IteratorResult<Item>[], IteratorResult<Item>[]];
+    const [a, b] = queues as [Promise<IteratorResult<Item>>[], Promise<IteratorResult<Item>>[]];
     return [new Stream(branch(a, b), this.controller), new Stream(branch(b, a), this.controller)];
   }
 

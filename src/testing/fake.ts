@@ -1,4 +1,5 @@
 import { yieldTask } from "../next-task.js";
+import { inToolFamily } from "../worker/families.js";
 import { ContextLengthExceededError } from "../errors.js";
 import type { LoadProgress, ModelInfo } from "../protocol.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../worker/backend.js";
@@ -27,7 +28,6 @@ export interface FakeBackendOptions {
   contextWindow?: number;
 }
 
-const TOOL_FAMILIES = /qwen|hermes|llama-3\.[1-9]|mistral|fake/i;
 const CREATED = 1_735_689_600; // 2025-01-01, fixed so that fixtures stay stable.
 
 function toInfo(m: FakeModel, contextWindow: number): ModelInfo {
@@ -39,7 +39,8 @@ function toInfo(m: FakeModel, contextWindow: number): ModelInfo {
     vram_required_mb: null,
     context_window: contextWindow,
     requires: [],
-    tools: TOOL_FAMILIES.test(rec.id),
+    // Its own "fake-…" ids can call tools; a real id behaves like its family.
+    tools: /^fake/i.test(rec.id) || inToolFamily(rec.id),
     cached: false,
     ...rec,
   };
@@ -145,7 +146,10 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
       const seed = req.seed ?? (req.temperature === 0 ? hash(JSON.stringify(req.messages)) : (Math.random() * 2 ** 32) >>> 0);
       const rand = prng(seed);
       const scripted = await replyFor(req);
-      const text = scripted ?? pseudoText(rand, 12 + Math.floor(rand() * 40));
+      let text = scripted ?? pseudoText(rand, 12 + Math.floor(rand() * 40));
+      // JSON mode without a script: a JSON object around the pseudo-text, so JSON.parse works.
+      // It does not follow a json_schema's shape; script `reply` for schema-shaped output.
+      if (scripted === null && req.response_format && req.response_format.type !== "text") text = JSON.stringify({ text });
       const tokens = tokenize(text);
       const limit = Math.min(req.max_tokens ?? Infinity, context - prompt.length);
       const delay = options.tokensPerSecond ? 1000 / options.tokensPerSecond : 0;

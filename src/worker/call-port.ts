@@ -41,6 +41,12 @@ export class CallPort {
       }
       this.wake?.();
     };
+    // Chromium and Node fire `close` when the page's end goes away (a closed tab of a
+    // SharedWorker, a collected stream): stop generating instead of waiting for credits forever.
+    port.addEventListener?.("close", () => {
+      this.controller.abort(new APIUserAbortError());
+      this.wake?.();
+    });
     port.start?.();
   }
 

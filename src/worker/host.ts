@@ -16,6 +16,7 @@ export class Lane {
   readonly queue = new Queue();
   loaded: string | null = null;
   private catalog: Promise<ModelInfo[]> | null = null;
+  private known: Map<string, ModelInfo> | null = null;
 
   constructor(
     readonly backend: Backend,
@@ -27,12 +28,26 @@ export class Lane {
     return this.catalog;
   }
 
+  /**
+   * A model of the catalog, by id. The ids and their static facts are remembered: listing the
+   * catalog asks the browser's cache about every model (about 140 lookups with WebLLM), which
+   * every request would otherwise pay before its first token. An unknown id looks again.
+   */
   async find(id: string): Promise<ModelInfo> {
-    const model = (await this.models()).find((m) => m.id === id);
+    let model = this.known?.get(id);
+    if (!model) {
+      this.known = new Map((await this.models()).map((m) => [m.id, m]));
+      model = this.known.get(id);
+    }
     if (!model) {
       throw new NotFoundError(`The model '${id}' does not exist. Call models.list() for the ids this engine can load.`);
     }
     return model;
+  }
+
+  /** Drops the remembered ids, after the catalog changed. */
+  forget(): void {
+    this.known = null;
   }
 
   /** Loads `id` unless it is loaded already. Call only from inside a queued job. */
@@ -84,6 +99,7 @@ export class Host implements HostApi {
     if (config.models?.length) {
       if (!lane.backend.addModels) throw new BadRequestError("This backend does not take extra model records.", "models");
       lane.backend.addModels(config.models);
+      lane.forget();
     }
   }
 

@@ -118,6 +118,7 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
     let calls: ChatCompletionMessageToolCall[] | null = null;
     if (toolText !== null) {
       calls = parseToolCalls(toolText, () => newId("call_"));
+      if (calls && !req.parallel_tool_calls) calls = calls.slice(0, 1);
       // Not a well-formed call: the caller gets the model's text as it was, not a guessed call.
       if (!calls && !state.finish) yield* emitContent(toolText, null);
     }

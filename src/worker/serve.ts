@@ -1,4 +1,5 @@
 import { expose, type Endpoint } from "comlink";
+import { installErrorTransfer } from "../rpc-errors.js";
 import type { Backend } from "./backend.js";
 import { Beacon } from "./beacon.js";
 import { Host, Lane } from "./host.js";
@@ -29,6 +30,7 @@ interface SharedScope {
  * ```
  */
 export function serve(options: ServeOptions = {}): void {
+  installErrorTransfer();
   // The lane is created lazily but once, so that all connections of a SharedWorker share one
   // backend and one queue, and so that WebLLM's 6 MB module loads only when it is the backend.
   // One beacon for the thread: importing WebLLM evaluates megabytes of script, so it runs in a

@@ -25,6 +25,8 @@ export interface ValidRequest {
   response_format: ResponseFormat | null;
   tools: ChatCompletionTool[];
   tool_choice: ChatCompletionToolChoiceOption;
+  /** `false`: at most one tool call per reply; later calls in the model's output are dropped. */
+  parallel_tool_calls: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -256,7 +258,7 @@ export function validateRequest(body: unknown): ValidRequest {
   if (body.user !== undefined && body.user !== null && typeof body.user !== "string") {
     throw bad(`'user' must be a string, got ${describe(body.user)}.`, "user");
   }
-  if (body.parallel_tool_calls !== undefined) boolean(body, "parallel_tool_calls");
+  const parallel_tool_calls = body.parallel_tool_calls === undefined || body.parallel_tool_calls === null ? true : boolean(body, "parallel_tool_calls");
   const declared = tools(body.tools);
   return {
     model: body.model,
@@ -276,5 +278,6 @@ export function validateRequest(body: unknown): ValidRequest {
     response_format: responseFormat(body.response_format, msgs),
     tools: declared,
     tool_choice: toolChoice(body.tool_choice, declared),
+    parallel_tool_calls,
   };
 }

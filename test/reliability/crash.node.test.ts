@@ -31,3 +31,34 @@ test("a worker_threads Worker terminated mid-stream: every pending call rejects 
     await ctx.close();
   }
 });
+
+test("with a factory, calls that find the worker dead share one fresh worker, configured again", async () => {
+  const nodeEndpoint = (await import("comlink/dist/esm/node-adapter.mjs")).default;
+  const { Worker } = await import("node:worker_threads");
+  const { createEngine } = await import("../../src/index.js");
+  const workers: InstanceType<typeof Worker>[] = [];
+  const factory = () => {
+    const w = new Worker(new URL("../fixtures/node-boot.mjs", import.meta.url), {
+      workerData: { entry: new URL("../fixtures/node-fake-worker.ts", import.meta.url).href, fake: { reply: "hello" } },
+    });
+    workers.push(w);
+    return nodeEndpoint(w);
+  };
+  const flagged: string[] = [];
+  const engine = await createEngine({ worker: factory, moderate: (t) => (flagged.push(t), false) });
+  try {
+    await engine.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "x" }] });
+    await workers[0]?.terminate();
+    await expect.poll(() => engine.connection.isDead).toBe(true);
+    const replies = await Promise.all(
+      [1, 2, 3].map(() => engine.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "x" }] })),
+    );
+    expect(replies.map((r) => r.choices[0]?.message.content)).toEqual(["hello", "hello", "hello"]);
+    // One restart for the three calls, and the new worker got the moderate hook again.
+    expect(workers).toHaveLength(2);
+    expect(flagged.length).toBeGreaterThan(1);
+  } finally {
+    engine.close();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+});

@@ -33,6 +33,7 @@ export function readRequest(input: RequestInfo | URL, init: RequestInit | undefi
 
 /** 413, for a body over `limit` bytes. */
 export class RequestTooLargeError extends APIError {
+  override readonly name: string = "RequestTooLargeError";
   constructor(limit: number) {
     super(413, `The request body is larger than pagellm's limit of ${limit} bytes.`, {
       type: "invalid_request_error",

@@ -36,6 +36,7 @@ const MODEL = /\/models\/([^/]+)\/?$/;
 
 /** 405, for a known path asked with the wrong method. Carries the `Allow` header's value. */
 class MethodNotAllowedError extends APIError {
+  override readonly name: string = "MethodNotAllowedError";
   constructor(
     method: string,
     path: string,

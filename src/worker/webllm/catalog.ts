@@ -2,6 +2,7 @@ import { functionCallingModelIds, hasModelInCache, prebuiltAppConfig } from "@ml
 import type { AppConfig, ModelRecord as WebLLMModelRecord } from "@mlc-ai/web-llm";
 import { BadRequestError } from "../../errors.js";
 import type { ModelInfo, ModelRecord } from "../../protocol.js";
+import { inToolFamily } from "../families.js";
 import { F16_QUANT, requiredFeatures } from "./features.js";
 import { absoluteUrl } from "./urls.js";
 
@@ -11,20 +12,9 @@ export type CacheBackend = NonNullable<AppConfig["cacheBackend"]>;
 /** `created` of every prebuilt model: a fixed date (2025-01-01), since WebLLM records none. */
 export const PREBUILT_CREATED = 1_735_689_600;
 
-/**
- * Families that follow the Hermes `<tool_call>` format that pagellm renders tools into, beyond
- * the five ids WebLLM itself lists in `functionCallingModelIds`.
- */
-const TOOL_FAMILIES: RegExp[] = [
-  /^Qwen2\.5-(?!Math)[\w.-]*Instruct/i,
-  /^Qwen3(\.\d+)?-/i,
-  /^Hermes-(2-Pro|2-Theta|3)-/i,
-  /^Llama-3\.[1-9]\d*-[\w.-]*Instruct/i,
-];
-
 /** Whether pagellm can run tool calls on this model id. */
 export function supportsTools(id: string): boolean {
-  return functionCallingModelIds.includes(id) || TOOL_FAMILIES.some((re) => re.test(id));
+  return functionCallingModelIds.includes(id) || inToolFamily(id);
 }
 
 /**
