@@ -1,10 +1,10 @@
 /**
  * The worker entry point: `serve()` answers the page's engine. The page never imports this
- * module, so WebLLM stays out of the page's bundle. `serve()` alone imports WebLLM lazily;
- * `serve({ backend: webllmBackend({ cacheBackend: "indexeddb" }) })` configures it.
+ * module, so WebLLM stays out of the page's bundle. `serve()` imports WebLLM lazily, so a worker
+ * that serves another backend never loads it; `serve({ webllm: { cacheBackend: "indexeddb" } })`
+ * configures it.
  */
 export { serve } from "./worker/serve.js";
 export type { ServeOptions } from "./worker/serve.js";
-export { webllmBackend } from "./worker/webllm/backend.js";
 export type { WebLLMBackendOptions } from "./worker/webllm/backend.js";
 export type { Backend, GenerateRequest, GenerateEvent, GenerateDelta, GenerateEnd, LoadContext } from "./worker/backend.js";

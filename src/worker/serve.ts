@@ -1,6 +1,7 @@
 import { expose, type Endpoint } from "comlink";
 import { installErrorTransfer } from "../rpc-errors.js";
 import type { Backend } from "./backend.js";
+import type { WebLLMBackendOptions } from "./webllm/backend.js";
 import { Beacon } from "./beacon.js";
 import { Host, Lane } from "./host.js";
 
@@ -8,6 +9,8 @@ import { Host, Lane } from "./host.js";
 export interface ServeOptions {
   /** The model runtime. Defaults to WebLLM, which is imported only when no backend is given. */
   backend?: Backend;
+  /** Options of the default WebLLM backend: where it caches (`cacheBackend`), `prebuilt`, `logLevel`, `models`. */
+  webllm?: WebLLMBackendOptions;
   /**
    * Where to listen. Defaults to the worker's global scope: a dedicated worker's `self`, or
    * every port that connects to a SharedWorker. Pass an endpoint to serve elsewhere, for example
@@ -40,7 +43,7 @@ export function serve(options: ServeOptions = {}): void {
   const getLane = (): Promise<Lane> =>
     (lane ??= (options.backend
       ? Promise.resolve(options.backend)
-      : beacon.blocking(() => import("./webllm/backend.js").then((m) => m.webllmBackend()))
+      : beacon.blocking(() => import("./webllm/backend.js").then((m) => m.webllmBackend(options.webllm)))
     ).then((backend) => new Lane(backend, beacon)));
 
   const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon), endpoint);
