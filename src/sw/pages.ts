@@ -1,4 +1,5 @@
-import { isPagellmMessage, type ProbeMessage } from "./protocol.js";
+import { isPagellmMessage } from "./is-message.js";
+import type { ProbeMessage } from "./protocol.js";
 
 /**
  * The pages that serve an engine to this service worker. Pages announce themselves when they

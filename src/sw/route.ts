@@ -2,7 +2,7 @@ import { EngineUnavailableError } from "../errors.js";
 import { errorResponse } from "../page/rest/responses.js";
 import { PageSilentError, forward } from "./forward.js";
 import { EnginePages } from "./pages.js";
-import { isPagellmMessage } from "./protocol.js";
+import { isPagellmMessage } from "./is-message.js";
 
 /** The path prefix `routeToEngine` answers by default. */
 export const DEFAULT_PREFIX = "/pagellm/v1/";

@@ -1,11 +1,11 @@
 import { BadRequestError, EngineUnavailableError } from "../../errors.js";
-import {
-  isPagellmMessage,
-  type CancelMessage,
-  type EnginePresence,
-  type ForwardedRequest,
-  type ProbeReply,
-  type ResponseMessage,
+import { isPagellmMessage } from "../../sw/is-message.js";
+import type {
+  CancelMessage,
+  EnginePresence,
+  ForwardedRequest,
+  ProbeReply,
+  ResponseMessage,
 } from "../../sw/protocol.js";
 
 // The service worker knows pages by client id, so one page serves at most one engine.
