@@ -63,7 +63,9 @@ export function forward(request: Request, body: ArrayBuffer | null, page: Client
     };
     const acceptTimer = setTimeout(() => {
       reject(new PageSilentError(`Client ${page.id} did not accept the request within ${acceptTimeoutMs} ms.`));
-      end();
+      // A page that was only busy reads this cancel before it starts the request, instead of
+      // generating a whole reply nobody will read while holding its engine's queue.
+      cancel();
     }, acceptTimeoutMs);
 
     port.onmessage = (ev: MessageEvent<ResponseMessage>) => {
