@@ -18,6 +18,8 @@ export class Beacon {
     port.onmessage = (ev: MessageEvent<PulseUpMessage>) => {
       if (ev.data?.t === "ping") port.postMessage({ t: "pong" } satisfies PulseDownMessage);
     };
+    // A page that goes away (a closed tab of a SharedWorker) must not stay in the set forever.
+    port.addEventListener?.("close", () => this.ports.delete(port));
     port.start?.();
     this.ports.add(port);
     port.postMessage({ t: this.depth > 0 ? "busy" : "ready" } satisfies PulseDownMessage);
