@@ -197,10 +197,12 @@ describe("no false alarms", () => {
   test("regression: a healthy worker that stalls for 1.5 s (GC, a loaded machine) keeps its calls", async () => {
     // Found by the soak run: with a 600 ms default bound, the fuzzer's worker, healthy but starved
     // of CPU on a loaded two-core machine, went 666 ms without answering and was killed.
-    const worker = reliabilityWorker({ fake: { tokensPerSecond: 100 } });
+    // 10 tokens at 20/s: still generating when the stall begins. (The fake's pseudo-text is at
+    // least 12 tokens long, so max_tokens: 10 always ends with length; 30 did not, now and then.)
+    const worker = reliabilityWorker({ fake: { tokensPerSecond: 20 } });
     const engine = await createEngine({ worker });
     try {
-      const pending = engine.chat.completions.create({ model: "fake-1", messages: user("x"), max_tokens: 30 });
+      const pending = engine.chat.completions.create({ model: "fake-1", messages: user("x"), max_tokens: 10 });
       await new Promise((resolve) => setTimeout(resolve, 100));
       probe(worker, { __probe: "hang", ms: 1_500 });
       expect((await pending).choices[0]?.finish_reason).toBe("length");
