@@ -7,6 +7,7 @@ import {
   type Engine,
   type HeartbeatOptions,
 } from "../../src/index.js";
+import type { FakeBackendOptions } from "../../src/testing.js";
 import { probe, reliabilityWorker, since } from "./support/harness.js";
 import { report, settings } from "./support/settings.js";
 
@@ -23,7 +24,11 @@ const SILENT_BOUND_MS = 5_000 + 500 + 500;
 const user = (content: string): ChatCompletionCreateParams["messages"] => [{ role: "user", content }];
 
 /** An engine whose worker factory records each worker it makes. */
-async function factoryEngine(fake = { tokensPerSecond: 50 }, heartbeat?: HeartbeatOptions): Promise<{ engine: Engine; workers: Worker[] }> {
+// A long scripted reply: the "running" stream must still be generating when the worker dies,
+// however slow the machine (the fake's pseudo-text can be as short as 12 tokens).
+const LONG = { tokensPerSecond: 50, reply: "word ".repeat(2_000) };
+
+async function factoryEngine(fake: FakeBackendOptions = LONG, heartbeat?: HeartbeatOptions): Promise<{ engine: Engine; workers: Worker[] }> {
   const workers: Worker[] = [];
   const engine = await createEngine({
     ...(heartbeat ? { heartbeat } : {}),
@@ -154,7 +159,7 @@ describe("with a worker factory, the engine restarts by itself", () => {
   });
 
   test(`${settings.crashRounds} crash-and-recover rounds in a row`, async () => {
-    const { engine, workers } = await factoryEngine({ tokensPerSecond: 200 });
+    const { engine, workers } = await factoryEngine({ tokensPerSecond: 200, reply: LONG.reply });
     try {
       const slowest: number[] = [];
       for (let round = 0; round < settings.crashRounds; round++) {
@@ -173,7 +178,7 @@ describe("with a worker factory, the engine restarts by itself", () => {
 
 describe("with a worker object, restarting is explicit", () => {
   test("after terminate(), calls reject until engine.restart(newWorker)", async () => {
-    const worker = reliabilityWorker({ fake: { tokensPerSecond: 50 } });
+    const worker = reliabilityWorker({ fake: LONG });
     const engine = await createEngine({ worker });
     try {
       const { outcomes, times } = await inFlight(engine, () => worker.terminate());
