@@ -3,16 +3,9 @@
 // them out in slices of about 8 ms and lets the browser paint and handle input in between.
 import { expect, test } from "vitest";
 import { Call } from "../../src/page/call.js";
-import type { ChatCompletionChunk } from "../../src/protocol.js";
 import { CallPort } from "../../src/worker/call-port.js";
+import { chunk } from "../support/chunk.js";
 
-const chunk = (i: number): ChatCompletionChunk => ({
-  id: "chatcmpl-test",
-  object: "chat.completion.chunk",
-  created: 1,
-  model: "fake-1",
-  choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: null, logprobs: null }],
-});
 
 test("a batch read at 3 ms per chunk is spread over several tasks, none much longer than a slice", async () => {
   const call = new Call(new Set());

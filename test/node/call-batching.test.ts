@@ -5,16 +5,10 @@
 import { describe, expect, test } from "vitest";
 import { APIUserAbortError, BadRequestError } from "../../src/errors.js";
 import { Call } from "../../src/page/call.js";
-import type { CallDownMessage, ChatCompletionChunk } from "../../src/protocol.js";
+import type { CallDownMessage } from "../../src/protocol.js";
 import { CallPort } from "../../src/worker/call-port.js";
+import { chunk } from "../support/chunk.js";
 
-const chunk = (i: number): ChatCompletionChunk => ({
-  id: "chatcmpl-test",
-  object: "chat.completion.chunk",
-  created: 1,
-  model: "fake-1",
-  choices: [{ index: 0, delta: { content: `t${i}` }, finish_reason: null, logprobs: null }],
-});
 
 /** Both ends of one streamed call in this thread, with every message the page end receives. */
 function open(): { call: Call; port: CallPort; wire: CallDownMessage[] } {

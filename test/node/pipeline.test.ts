@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "../../src/index.js";
 import { fakeBackend } from "../../src/testing.js";
 import { runPipeline } from "../../src/worker/pipeline.js";

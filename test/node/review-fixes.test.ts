@@ -42,18 +42,23 @@ test("leaving both tee() branches cancels generation and frees the queue", async
   }
 }, 15_000);
 
-test("the worker keeps serving after a page end closes without cancelling", async () => {
-  const host = new Host(async () => lane);
+test("a page end that closes without cancelling stops the worker's generation", async () => {
   const lane = new Lane(fakeBackend({ reply: "word ".repeat(5000), tokensPerSecond: 1000 }));
+  const host = new Host(async () => lane);
   const first = new MessageChannel();
-  host.create({ ...body, max_tokens: 5000 }, first.port2);
+  // 3,000 tokens at 1,000/s would hold the queue for 3 s; the page grants only 4 credits.
+  host.create({ ...body, max_tokens: 3000 }, first.port2);
   first.port1.postMessage({ t: "credit", n: 4 });
-  await new Promise<void>((resolve) => (first.port1.onmessage = () => resolve()));
+  const firstMessage = await new Promise<{ t: string }>((resolve) => (first.port1.onmessage = (ev) => resolve(ev.data)));
+  expect(firstMessage.t).toBe("chunk");
+  const closedAt = performance.now();
   first.port1.close(); // the page went away: no cancel message
   const second = new MessageChannel();
   host.create({ model: "fake-1", messages: body.messages, max_tokens: 2 }, second.port2);
   const result = await new Promise<{ t: string }>((resolve) => (second.port1.onmessage = (ev) => resolve(ev.data)));
   expect(result.t).toBe("result");
+  expect(performance.now() - closedAt).toBeLessThan(1_500);
+  expect(await host.stats()).toMatchObject({ running: 0, openPorts: 0 });
   second.port1.close();
 });
 

@@ -2,7 +2,6 @@ import { afterAll, describe, expect, test } from "vitest";
 import {
   BadRequestError,
   ContextLengthExceededError,
-  createEngine,
   type ChatCompletionChunk,
   type Engine,
   type LoadProgress,
