@@ -1,6 +1,6 @@
-import type { ModelInfo } from "../src/protocol.js";
-import { WORDS } from "../src/testing/words.js";
-import type { Backend, GenerateEvent, GenerateRequest } from "../src/worker/backend.js";
+import type { ModelInfo } from "../src/openai/models.js";
+import { WORDS } from "../src/backends/fake/words.js";
+import type { Backend, GenerateEvent, GenerateRequest } from "../src/backends/backend.js";
 
 /**
  * The synthetic backend that feeds all three transports, (a) direct, (b) pagellm and (c) WebLLM's

@@ -26,7 +26,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { createServer } from "vite";
-import type { LoadProgress } from "../src/protocol.js";
+import type { LoadProgress } from "../src/openai/models.js";
 import type { SmokeResult } from "./smoke/main.js";
 
 const env = process.env;

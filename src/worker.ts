@@ -4,7 +4,7 @@
  * that serves another backend never loads it; `serve({ webllm: { cacheBackend: "indexeddb" } })`
  * configures it.
  */
-export { serve } from "./worker/serve.js";
-export type { ServeOptions } from "./worker/serve.js";
-export type { WebLLMBackendOptions } from "./worker/webllm/backend.js";
-export type { Backend, GenerateRequest, GenerateEvent, GenerateDelta, GenerateEnd, LoadContext } from "./worker/backend.js";
+export { serve } from "./runtime/serve.js";
+export type { ServeOptions } from "./runtime/serve.js";
+export type { WebLLMBackendOptions } from "./backends/webllm/backend.js";
+export type { Backend, GenerateRequest, GenerateEvent, GenerateDelta, GenerateEnd, LoadContext } from "./backends/backend.js";

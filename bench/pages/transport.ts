@@ -2,9 +2,9 @@ import { WebWorkerMLCEngine } from "@mlc-ai/web-llm";
 import { createEngine, type Engine } from "../../src/index.js";
 import { fakeBackend } from "../../src/testing.js";
 import { serve } from "../../src/worker.js";
-import type { Backend } from "../../src/worker/backend.js";
-import { runPipeline } from "../../src/worker/pipeline.js";
-import { validateRequest } from "../../src/worker/validate.js";
+import type { Backend } from "../../src/backends/backend.js";
+import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { validateRequest } from "../../src/endpoints/chat/validate.js";
 import { BENCH_MODEL, fakeOptions, syntheticBackend } from "../synthetic.js";
 import { streamRequest, type Mode, type StreamRun, type TransportApi } from "./api.js";
 

@@ -1,7 +1,7 @@
 import type { MLCEngine } from "@mlc-ai/web-llm";
-import type { ChatCompletionChunk } from "../../src/protocol.js";
-import { runPipeline } from "../../src/worker/pipeline.js";
-import { validateRequest } from "../../src/worker/validate.js";
+import type { ChatCompletionChunk } from "../../src/openai/chat.js";
+import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { validateRequest } from "../../src/endpoints/chat/validate.js";
 import { syntheticBackend } from "../synthetic.js";
 
 /**

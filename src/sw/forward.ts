@@ -1,5 +1,5 @@
-import { EngineUnavailableError } from "../errors.js";
-import { errorResponse } from "../page/rest/responses.js";
+import { EngineUnavailableError } from "../errors/classes.js";
+import { errorResponse } from "../http/reply.js";
 import type { CancelMessage, ForwardedRequest, ResponseMessage } from "./protocol.js";
 
 /** Statuses whose `Response` must not have a body. */

@@ -1,5 +1,5 @@
-import { EngineUnavailableError } from "../errors.js";
-import { errorResponse } from "../page/rest/responses.js";
+import { EngineUnavailableError } from "../errors/classes.js";
+import { errorResponse } from "../http/reply.js";
 import { PageSilentError, forward } from "./forward.js";
 import { EnginePages } from "./pages.js";
 import { isPagellmMessage } from "./is-message.js";

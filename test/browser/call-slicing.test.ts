@@ -2,8 +2,8 @@
 // The worker sends the chunks a fast backend makes in one task as one message; the page hands
 // them out in slices of about 8 ms and lets the browser paint and handle input in between.
 import { expect, test } from "vitest";
-import { Call } from "../../src/page/call.js";
-import { CallPort } from "../../src/worker/call-port.js";
+import { Call } from "../../src/rpc/call.js";
+import { CallPort } from "../../src/rpc/call-port.js";
 import { chunk } from "../support/chunk.js";
 
 

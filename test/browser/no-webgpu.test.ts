@@ -2,7 +2,7 @@
 // `navigator.gpu` (the test browser itself has WebGPU on SwiftShader).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createEngine, type Engine } from "../../src/index.js";
-import { EngineUnavailableError } from "../../src/errors.js";
+import { EngineUnavailableError } from "../../src/errors/classes.js";
 
 let engine: Engine;
 

@@ -5,9 +5,9 @@
 // and in which order, and that each failure reaches the page as the right error class.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEngine, type Engine } from "../../src/index.js";
-import { APIUserAbortError, EngineUnavailableError, ModelLoadError, NotFoundError } from "../../src/errors.js";
-import type { LoadProgress, ModelRecord } from "../../src/protocol.js";
-import { diagnoseDownload } from "../../src/worker/webllm/preflight.js";
+import { APIUserAbortError, EngineUnavailableError, ModelLoadError, NotFoundError } from "../../src/errors/classes.js";
+import type { LoadProgress, ModelRecord } from "../../src/openai/models.js";
+import { diagnoseDownload } from "../../src/backends/webllm/preflight.js";
 import { fakeChatConfig } from "./fixtures/chat-config.js";
 import { baseRequest, scriptedEngine } from "./fixtures/scripted-engine.js";
 
@@ -236,11 +236,11 @@ describe("finding the file behind WebLLM's bare 'Failed to fetch'", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("generate: WebLLM chunks to GenerateEvents (scripted engine, no model)", async () => {
-  const { generate } = await import("../../src/worker/webllm/generate.js");
-  const { toWebLLMRequest } = await import("../../src/worker/webllm/request.js");
-  const { fromWebLLMError } = await import("../../src/worker/webllm/errors.js");
-  const { BadRequestError, ContextLengthExceededError, InternalServerError } = await import("../../src/errors.js");
-  type Ev = import("../../src/worker/backend.js").GenerateEvent;
+  const { generate } = await import("../../src/backends/webllm/generate.js");
+  const { toWebLLMRequest } = await import("../../src/backends/webllm/request.js");
+  const { fromWebLLMError } = await import("../../src/backends/webllm/errors.js");
+  const { BadRequestError, ContextLengthExceededError, InternalServerError } = await import("../../src/errors/classes.js");
+  type Ev = import("../../src/backends/backend.js").GenerateEvent;
 
   const collect = async (it: AsyncIterable<Ev>): Promise<Ev[]> => {
     const out: Ev[] = [];

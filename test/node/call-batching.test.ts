@@ -3,10 +3,10 @@
 // them. (That a slow reader gets a batch over several tasks is a browser matter: see
 // test/browser/call-slicing.test.ts. Node drains a port's queue without returning to the loop.)
 import { describe, expect, test } from "vitest";
-import { APIUserAbortError, BadRequestError } from "../../src/errors.js";
-import { Call } from "../../src/page/call.js";
-import type { CallDownMessage } from "../../src/protocol.js";
-import { CallPort } from "../../src/worker/call-port.js";
+import { APIUserAbortError, BadRequestError } from "../../src/errors/classes.js";
+import { Call } from "../../src/rpc/call.js";
+import type { CallDownMessage } from "../../src/rpc/wire.js";
+import { CallPort } from "../../src/rpc/call-port.js";
 import { chunk } from "../support/chunk.js";
 
 

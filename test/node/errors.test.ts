@@ -1,6 +1,6 @@
 import { build, type Rolldown } from "vite";
 import { expect, test } from "vitest";
-import * as errors from "../../src/errors.js";
+import * as errors from "../fixtures/errors-entry.js";
 
 const classes = [
   ["BadRequestError", () => new errors.BadRequestError("bad", "temperature")],
@@ -33,7 +33,7 @@ test("error names survive a minifier, which renames classes", async () => {
   const out = (await build({
     configFile: false,
     logLevel: "silent",
-    build: { write: false, minify: true, lib: { entry: "src/errors.ts", formats: ["es"], fileName: "errors" } },
+    build: { write: false, minify: true, lib: { entry: "test/fixtures/errors-entry.ts", formats: ["es"], fileName: "errors" } },
   })) as Rolldown.RolldownOutput[];
   const code = out[0]?.output[0]?.code ?? "";
   const min = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as typeof errors;

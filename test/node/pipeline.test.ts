@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "../../src/index.js";
 import { fakeBackend } from "../../src/testing.js";
-import { runPipeline } from "../../src/worker/pipeline.js";
-import { validateRequest } from "../../src/worker/validate.js";
+import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { validateRequest } from "../../src/endpoints/chat/validate.js";
 import { nodeEngine } from "../support/node-engine.js";
 import { schemaErrors } from "../support/schema.js";
 

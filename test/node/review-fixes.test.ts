@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { APIError, BadRequestError, type ChatCompletionChunk } from "../../src/index.js";
-import { deserializeError, serializeError } from "../../src/errors.js";
+import { deserializeError, serializeError } from "../../src/errors/serialize.js";
 import { fakeBackend } from "../../src/testing.js";
-import { Host, Lane } from "../../src/worker/host.js";
+import { Host, Lane } from "../../src/runtime/host.js";
 import { nodeEngine } from "../support/node-engine.js";
 
 // Regression tests for problems found in review.

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { TextGate } from "../../src/worker/text-gate.js";
+import { TextGate } from "../../src/endpoints/chat/text-gate.js";
 
 function run(stops: string[], pieces: string[]): { out: string; matched: string | null } {
   const gate = new TextGate(stops);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { BadRequestError } from "../../src/errors.js";
-import { validateRequest } from "../../src/worker/validate.js";
+import { BadRequestError } from "../../src/errors/classes.js";
+import { validateRequest } from "../../src/endpoints/chat/validate.js";
 
 const base = { model: "fake-1", messages: [{ role: "user", content: "hi" }] };
 const tool = { type: "function", function: { name: "get_weather", parameters: { type: "object" } } };

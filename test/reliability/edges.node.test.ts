@@ -8,10 +8,10 @@ import {
   type LoadProgress,
 } from "../../src/index.js";
 import type { Backend, GenerateEvent } from "../../src/worker.js";
-import { runPipeline } from "../../src/worker/pipeline.js";
-import { TextGate } from "../../src/worker/text-gate.js";
-import { validateRequest } from "../../src/worker/validate.js";
-import { fromWebLLMError } from "../../src/worker/webllm/errors.js";
+import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { TextGate } from "../../src/endpoints/chat/text-gate.js";
+import { validateRequest } from "../../src/endpoints/chat/validate.js";
+import { fromWebLLMError } from "../../src/backends/webllm/errors.js";
 import { nodeEngine } from "../support/node-engine.js";
 import { report, settings } from "./support/settings.js";
 import { cutAtStop, hasLoneSurrogate, splitAt } from "./support/stops.js";

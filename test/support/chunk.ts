@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk } from "../../src/protocol.js";
+import type { ChatCompletionChunk } from "../../src/openai/chat.js";
 
 /** A plain content-delta chunk whose text is `t{i}`, for transport tests. */
 export const chunk = (i: number): ChatCompletionChunk => ({

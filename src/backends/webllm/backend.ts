@@ -1,0 +1,182 @@
+import { deleteModelWasmInCache, MLCEngine } from "@mlc-ai/web-llm";
+import type { InitProgressReport, LogLevel } from "@mlc-ai/web-llm";
+import { APIUserAbortError, InternalServerError, NotFoundError } from "../../errors/classes.js";
+import type { ModelInfo, ModelRecord } from "../../openai/models.js";
+import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../backend.js";
+import { Catalog, type CacheBackend } from "./catalog.js";
+import { fromWebLLMError, isCspBlock, isFetchFailure } from "./errors.js";
+import { generate } from "./generate.js";
+import { checkGpu, diagnoseDownload, probeConfig, probeLibrary } from "./preflight.js";
+import { ProgressReporter } from "./progress.js";
+import { chatConfigUrl, modelLibUrl } from "./urls.js";
+
+/** Options of {@link webllmBackend}. */
+export interface WebLLMBackendOptions {
+  /** Self-hosted models in WebLLM's `ModelRecord` shape; the same as calling `addModels`. */
+  models?: ModelRecord[];
+  /** Where WebLLM stores downloads: `"cache"` (Cache Storage, the default), `"indexeddb"`, `"opfs"`… */
+  cacheBackend?: CacheBackend;
+  /** Include WebLLM's prebuilt models in the catalog (default `true`). */
+  prebuilt?: boolean;
+  /** WebLLM's console log level (default: WebLLM's own, `"WARN"`). */
+  logLevel?: LogLevel;
+}
+
+const isAbort = (err: unknown): boolean => (err as { name?: unknown })?.name === "AbortError" || err instanceof APIUserAbortError;
+
+/** Rejects with `APIUserAbortError` as soon as `signal` aborts, whatever `p` is doing. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new APIUserAbortError("Model load was aborted."));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * The WebLLM backend: one `MLCEngine`, used directly inside pagellm's worker (WebLLM's own
+ * `WebWorkerMLCEngineHandler` builds an engine we could not reach, sends errors as strings, and
+ * makes one round trip per chunk).
+ */
+class WebLLMBackend implements Backend {
+  private readonly catalog: Catalog;
+  private engine: MLCEngine | null = null;
+  private loaded: string | null = null;
+  /** Work left running by an aborted load or an abandoned stream; the next call waits for it. */
+  private idle: Promise<void> = Promise.resolve();
+  /** Where WebLLM's progress reports go during a load. */
+  private onReport: ((r: InitProgressReport) => void) | null = null;
+
+  constructor(private readonly options: WebLLMBackendOptions = {}) {
+    this.catalog = new Catalog(options.cacheBackend ?? "cache", options.prebuilt ?? true);
+    if (options.models) this.catalog.add(options.models);
+  }
+
+  listModels(): Promise<ModelInfo[]> {
+    return this.catalog.list();
+  }
+
+  addModels(records: ModelRecord[]): void {
+    this.catalog.add(records);
+    this.engine?.setAppConfig(this.catalog.appConfig());
+  }
+
+  private getEngine(): MLCEngine {
+    // One stable callback: WebLLM hands it to the model library's runtime during `reload`, so it
+    // cannot be swapped per load; it forwards to the current load's reporter instead.
+    this.engine ??= new MLCEngine({
+      appConfig: this.catalog.appConfig(),
+      initProgressCallback: (r) => this.onReport?.(r),
+      ...(this.options.logLevel ? { logLevel: this.options.logLevel } : {}),
+    });
+    this.engine.setAppConfig(this.catalog.appConfig());
+    return this.engine;
+  }
+
+  async load(model: string, ctx: LoadContext): Promise<void> {
+    await this.idle;
+    const record = this.catalog.get(model);
+    if (!record || record.model_type === 1) throw new NotFoundError(`The model "${model}" does not exist.`);
+    const { signal } = ctx;
+    const progress = new ProgressReporter(model, ctx.onProgress);
+    const stopIfAborted = (): void => {
+      if (signal.aborted) throw new APIUserAbortError("Model load was aborted.");
+    };
+    stopIfAborted();
+    if (this.loaded === model) return progress.report("ready", `${model} is already loaded.`, 1);
+
+    let config: Awaited<ReturnType<typeof probeConfig>> = null;
+    const lib = modelLibUrl(record.model_lib).url;
+    try {
+      progress.report("check-gpu", "Checking WebGPU support");
+      await checkGpu(record, this.catalog);
+      stopIfAborted();
+      progress.report("fetch-config", `Fetching ${chatConfigUrl(record.model)}`);
+      config = await probeConfig(record, this.catalog, signal);
+      const contextWindow = Number(record.overrides?.context_window_size ?? config?.context_window_size);
+      if (contextWindow > 0) this.catalog.learnContextWindow(model, contextWindow);
+      progress.report("fetch-library", `Checking the model library ${lib}`);
+      await probeLibrary(record, this.catalog, signal);
+      stopIfAborted();
+    } catch (err) {
+      throw isAbort(err) ? new APIUserAbortError("Model load was aborted.") : fromWebLLMError(err, { model });
+    }
+
+    const engine = this.getEngine();
+    this.loaded = null;
+    progress.report("fetch-library", `Loading the model library ${lib}`, 0.5);
+    this.onReport = (r) => progress.webllm(r);
+    // `reload` unloads the previous model first, then fetches config, library, tokenizer, weights.
+    const reload = engine.reload(model);
+    try {
+      await raceAbort(reload, signal);
+      // WebLLM's `reload` resolves quietly when `unload()` aborted it.
+      stopIfAborted();
+    } catch (err) {
+      this.onReport = null;
+      if (isAbort(err) || signal.aborted) {
+        // WebLLM cannot stop a wasm compile or a shader build, only its downloads: abort those
+        // now, and unload again once `reload` settles, in case it got past them.
+        void engine.unload().catch(() => undefined);
+        this.idle = reload.catch(() => undefined).then(() => engine.unload()).catch(() => undefined);
+        throw new APIUserAbortError("Model load was aborted.");
+      }
+      await engine.unload().catch(() => undefined);
+      throw await this.explain(err, record, config, signal);
+    }
+    this.onReport = null;
+    this.loaded = model;
+    if (progress.current !== "ready") progress.report("ready", `Loaded ${model}`, 1);
+  }
+
+  /** Turns a failed `reload` into our error, finding the missing file behind a bare fetch error. */
+  private async explain(err: unknown, record: ModelRecord, config: Awaited<ReturnType<typeof probeConfig>>, signal: AbortSignal) {
+    const model = record.model_id;
+    const lib = modelLibUrl(record.model_lib);
+    if (isFetchFailure(err)) {
+      const found = await diagnoseDownload(record, config, signal).catch(() => null);
+      if (found) return found;
+    }
+    const name = (err as { name?: unknown })?.name;
+    if ((name === "CompileError" || name === "LinkError") && lib.cached && !isCspBlock(err)) {
+      // A broken library would stay in Cache Storage and fail every later load.
+      await deleteModelWasmInCache(model, this.catalog.appConfig()).catch(() => undefined);
+    }
+    return fromWebLLMError(err, { model, f32Alternative: this.catalog.f32Alternative(model), modelLib: lib.url });
+  }
+
+  async unload(): Promise<void> {
+    await this.idle;
+    this.loaded = null;
+    await this.engine?.unload();
+  }
+
+  async *generate(request: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+    await this.idle;
+    const engine = this.engine;
+    const model = this.loaded;
+    if (!engine || model === null) throw new InternalServerError("No model is loaded: call load() before generate().");
+    if (request.model !== model) throw new InternalServerError(`The model "${request.model}" is not loaded; "${model}" is.`);
+    try {
+      yield* generate(engine, model, request, {
+        signal,
+        leftRunning: (drain) => {
+          this.idle = this.idle.then(() => drain);
+        },
+      });
+    } catch (err) {
+      // WebLLM unloads every model by itself when the GPU device is lost.
+      if ((err as { code?: unknown })?.code === "device_lost") this.loaded = null;
+      throw err;
+    }
+  }
+}
+
+/**
+ * The default backend of `serve()`: WebLLM's `MLCEngine`, running in this worker. The catalog is
+ * WebLLM's prebuilt model list plus `options.models` and anything added with `addModels`.
+ */
+export function webllmBackend(options?: WebLLMBackendOptions): Backend {
+  return new WebLLMBackend(options);
+}

@@ -1,0 +1,86 @@
+import type { InitProgressReport } from "@mlc-ai/web-llm";
+import type { LoadProgress } from "../../openai/models.js";
+
+/**
+ * Load progress in pagellm's own phases, reported from the first moment of a load. WebLLM's
+ * `initProgressCallback` stays silent until the model library is downloaded and instantiated,
+ * so the GPU check, the config and the library are reported by us; from then on WebLLM's
+ * reports are translated by their text, which is all they carry.
+ *
+ * `progress` is the whole load's fraction, and never goes back: each phase owns a slice of 0..1.
+ */
+const SLICES = {
+  "check-gpu": [0, 0.01],
+  "fetch-config": [0.01, 0.02],
+  "fetch-library": [0.02, 0.05],
+  "fetch-weights": [0.05, 0.8],
+  cache: [0.8, 0.92],
+  compile: [0.92, 0.99],
+  ready: [1, 1],
+} as const;
+
+/** A phase of `LoadProgress` that this backend reports. */
+export type Phase = keyof typeof SLICES;
+
+const MB = 1024 * 1024;
+
+/** Reads one of WebLLM's progress texts: its phase, and the megabytes it names. */
+export function parseWebLLMText(text: string): { phase: Phase | null; mb: number | null } {
+  const mb = /(\d+(?:\.\d+)?)\s*MB (?:fetched|loaded)/.exec(text);
+  const size = mb?.[1] ? Number(mb[1]) : null;
+  if (/^Fetching param cache|^Start to fetch params/.test(text)) return { phase: "fetch-weights", mb: size };
+  if (/^Loading model from cache/.test(text)) return { phase: "cache", mb: size };
+  if (/^Loading GPU shader modules/.test(text)) return { phase: "compile", mb: null };
+  if (/^Finish loading/.test(text)) return { phase: "ready", mb: null };
+  return { phase: null, mb: size };
+}
+
+/** Turns phases and WebLLM's reports into `LoadProgress` for one load. */
+export class ProgressReporter {
+  private readonly start = performance.now();
+  private last = 0;
+  private phase: Phase = "check-gpu";
+
+  constructor(
+    private readonly model: string,
+    private readonly emit: (p: LoadProgress) => void,
+  ) {}
+
+  /** Reports one of our own phases; `fraction` is how far into that phase the load is. */
+  report(phase: Phase, text: string, fraction = 0, bytes?: { loaded?: number; total?: number }): void {
+    const [from, to] = SLICES[phase];
+    const overall = Math.max(this.last, Math.min(1, from + (to - from) * Math.min(1, Math.max(0, fraction))));
+    this.last = overall;
+    this.phase = phase;
+    const p: LoadProgress = {
+      model: this.model,
+      phase,
+      progress: overall,
+      text,
+      elapsed_ms: Math.round(performance.now() - this.start),
+    };
+    if (bytes?.loaded !== undefined) p.loaded_bytes = bytes.loaded;
+    if (bytes?.total !== undefined) p.total_bytes = bytes.total;
+    try {
+      this.emit(p);
+    } catch {
+      // A throwing progress handler must not fail the load.
+    }
+  }
+
+  /** Translates one of WebLLM's `initProgressCallback` reports. */
+  webllm(r: InitProgressReport): void {
+    const { phase, mb } = parseWebLLMText(r.text);
+    const fraction = Number.isFinite(r.progress) ? r.progress : 0;
+    // WebLLM rounds the megabytes up, and its `progress` is exactly loaded/total bytes.
+    const loaded = mb !== null ? Math.round(mb * MB) : undefined;
+    const total = loaded !== undefined && fraction > 0 ? Math.round(loaded / fraction) : undefined;
+    const bytes = loaded !== undefined ? (total !== undefined ? { loaded, total } : { loaded }) : undefined;
+    this.report(phase ?? this.phase, r.text, fraction, bytes);
+  }
+
+  /** The last phase reported. */
+  get current(): Phase {
+    return this.phase;
+  }
+}

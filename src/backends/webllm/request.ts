@@ -1,0 +1,64 @@
+import type { ChatCompletionMessageParam as WebLLMMessage, ChatCompletionRequestStreaming } from "@mlc-ai/web-llm";
+import type { ChatCompletionMessageParam } from "../../openai/chat.js";
+import type { GenerateRequest } from "../backend.js";
+
+const text = (content: ChatCompletionMessageParam["content"] | undefined): string =>
+  typeof content === "string" ? content : (content ?? []).map((p) => p.text).join("");
+
+/**
+ * Our messages in WebLLM's shape. WebLLM takes only string content for text models (it rejects
+ * content arrays unless the model is a VLM) and has no `developer` role, which OpenAI treats as
+ * `system` for non-reasoning models.
+ */
+export function toWebLLMMessages(messages: ChatCompletionMessageParam[]): WebLLMMessage[] {
+  return messages.map((m): WebLLMMessage => {
+    switch (m.role) {
+      case "system":
+      case "developer":
+        return { role: "system", content: text(m.content) };
+      case "user":
+        return m.name ? { role: "user", content: text(m.content), name: m.name } : { role: "user", content: text(m.content) };
+      case "assistant":
+        return { role: "assistant", content: text(m.content ?? "") };
+      case "tool":
+        return { role: "tool", content: text(m.content), tool_call_id: m.tool_call_id };
+    }
+  });
+}
+
+/**
+ * The streaming request for `MLCEngine.chatCompletion`. Only fields that are set are passed, so
+ * WebLLM's own defaults (from the model's `mlc-chat-config.json`) apply otherwise. `tools` and
+ * `tool_choice` are never passed: WebLLM accepts them for five Hermes ids only, and the host has
+ * already rendered tools into the prompt. `stop` is not passed either: the host applies stop
+ * sequences itself, on the text it streams.
+ */
+export function toWebLLMRequest(model: string, req: GenerateRequest): ChatCompletionRequestStreaming {
+  const out: ChatCompletionRequestStreaming = {
+    model,
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: toWebLLMMessages(req.messages),
+    temperature: req.temperature,
+    // OpenAI allows top_p = 0 (only the likeliest token); WebLLM requires top_p > 0.
+    top_p: req.top_p > 0 ? req.top_p : 1e-6,
+  };
+  if (req.max_tokens !== null) out.max_tokens = req.max_tokens;
+  if (req.seed !== null) out.seed = req.seed;
+  if (req.presence_penalty !== 0) out.presence_penalty = req.presence_penalty;
+  if (req.frequency_penalty !== 0) out.frequency_penalty = req.frequency_penalty;
+  if (req.logit_bias !== null && Object.keys(req.logit_bias).length > 0) out.logit_bias = req.logit_bias;
+  if (req.logprobs) {
+    out.logprobs = true;
+    if (req.top_logprobs !== null) out.top_logprobs = req.top_logprobs;
+  }
+  const format = req.response_format;
+  if (format?.type === "json_object") out.response_format = { type: "json_object" };
+  if (format?.type === "json_schema") {
+    // WebLLM's JSON mode takes the schema as a string, under `type: "json_object"`.
+    out.response_format = format.json_schema.schema
+      ? { type: "json_object", schema: JSON.stringify(format.json_schema.schema) }
+      : { type: "json_object" };
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+import { APIError, BadRequestError, InternalServerError, NotFoundError } from "../errors/classes.js";
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from "../openai/chat.js";
+import type { ModelInfo, ModelList } from "../openai/models.js";
+import { Stream } from "../engine/stream.js";
+import { abortReason, raceAbort } from "./abort.js";
+import { MAX_BODY_BYTES, readJsonBody, readRequest, type RestRequest } from "./request.js";
+import { errorResponse, jsonResponse, newRequestId, sseResponse } from "./reply.js";
+import { sseBody } from "./sse.js";
+
+/** What the REST adapter needs from an engine: its `chat.completions` and `models`. */
+export interface RestEngine {
+  readonly chat: {
+    readonly completions: {
+      create(
+        body: ChatCompletionCreateParams,
+        options?: { signal?: AbortSignal | undefined },
+      ): Promise<ChatCompletion | Stream<ChatCompletionChunk>>;
+    };
+  };
+  readonly models: {
+    list(): Promise<ModelList>;
+    retrieve(id: string): Promise<ModelInfo>;
+  };
+}
+
+/** Options of `restFetch`. */
+export interface RestFetchOptions {
+  /** Request bodies over this many bytes get 413. Default `MAX_BODY_BYTES` (4 MiB). */
+  maxBodyBytes?: number;
+}
+
+// Routes match the end of the path, never the host or a prefix, so any `baseURL` works:
+// `http://localhost/v1`, `/pagellm/v1`, `https://api.openai.com/v1` and so on.
+const CHAT_COMPLETIONS = /\/chat\/completions\/?$/;
+const MODELS = /\/models\/?$/;
+const MODEL = /\/models\/([^/]+)\/?$/;
+
+/** 405, for a known path asked with the wrong method. Carries the `Allow` header's value. */
+class MethodNotAllowedError extends APIError {
+  override readonly name: string = "MethodNotAllowedError";
+  constructor(
+    method: string,
+    path: string,
+    readonly allow: string,
+  ) {
+    super(405, `Method ${method} is not allowed on ${path}; use ${allow}.`, { type: "invalid_request_error", code: "method_not_allowed" });
+  }
+}
+
+function expect(req: RestRequest, allow: string): void {
+  if (req.method !== allow) throw new MethodNotAllowedError(req.method, req.path, allow);
+}
+
+async function chatCompletions(engine: RestEngine, req: RestRequest, started: number, limit: number): Promise<Response> {
+  const body = (await readJsonBody(req.body, limit)) as ChatCompletionCreateParams;
+  const result = await engine.chat.completions.create(body, req.signal ? { signal: req.signal } : {});
+  if (!(result instanceof Stream)) return jsonResponse(result, result.id, started);
+  // The engine resolves a stream only once its first chunk has arrived, so this read does not
+  // wait, and request errors (400, 404) have already become proper error statuses above.
+  const rest = result[Symbol.asyncIterator]();
+  const first = await rest.next();
+  if (first.done) throw new InternalServerError("The worker ended the stream before it began.");
+  const stop = (): void => {
+    result.controller.abort();
+    rest.return?.().catch(() => {});
+  };
+  return sseResponse(sseBody({ first: first.value, rest, stop }, req.signal), first.value.id, started);
+}
+
+async function route(engine: RestEngine, req: RestRequest, started: number, limit: number): Promise<Response> {
+  if (CHAT_COMPLETIONS.test(req.path)) {
+    expect(req, "POST");
+    return chatCompletions(engine, req, started, limit);
+  }
+  const one = MODEL.exec(req.path);
+  if (one) {
+    expect(req, "GET");
+    let id: string;
+    try {
+      id = decodeURIComponent(one[1] ?? "");
+    } catch {
+      throw new BadRequestError(`The model id in ${req.path} is not a valid URL-encoded string.`, "model");
+    }
+    return jsonResponse(await engine.models.retrieve(id), newRequestId(), started);
+  }
+  if (MODELS.test(req.path)) {
+    expect(req, "GET");
+    return jsonResponse(await engine.models.list(), newRequestId(), started);
+  }
+  throw new NotFoundError(
+    `Invalid URL (${req.method} ${req.path}). pagellm serves POST …/v1/chat/completions, GET …/v1/models and GET …/v1/models/{model}.`,
+    null,
+    "unknown_url",
+  );
+}
+
+/**
+ * A standard `fetch` function that answers OpenAI's REST API from `engine`, in the page, with no
+ * network. Pass it to any client that accepts a custom `fetch`.
+ *
+ * - `POST …/chat/completions`: JSON, or `text/event-stream` with `stream: true`.
+ * - `GET …/models` and `GET …/models/{id}`.
+ * - Anything else: 404, or 405 for a known path with the wrong method.
+ *
+ * Failures are responses with OpenAI's error body, the status of their class and
+ * `x-should-retry: false`. Aborting `init.signal` stops generation in the worker and rejects the
+ * call (or errors the body mid-stream) with the signal's reason, an `AbortError`, as the
+ * platform's `fetch` does.
+ */
+export function restFetch(engine: RestEngine, options: RestFetchOptions = {}): typeof fetch {
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  return async function pagellmFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const started = performance.now();
+    const req = readRequest(input, init);
+    const { signal } = req;
+    if (signal?.aborted) throw abortReason(signal);
+    try {
+      return await raceAbort(route(engine, req, started, limit), signal);
+    } catch (err) {
+      if (signal?.aborted) throw abortReason(signal);
+      return errorResponse(err, started, err instanceof MethodNotAllowedError ? { allow: err.allow } : {});
+    }
+  };
+}

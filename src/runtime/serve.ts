@@ -1,0 +1,61 @@
+import { expose, type Endpoint } from "comlink";
+import { installErrorTransfer } from "../rpc/errors-transfer-OLD.js";
+import type { Backend } from "../backends/backend.js";
+import type { WebLLMBackendOptions } from "../backends/webllm/backend.js";
+import { Beacon } from "../rpc/beacon.js";
+import { Host, Lane } from "./host.js";
+
+/** Options of `serve`. */
+export interface ServeOptions {
+  /** The model runtime. Defaults to WebLLM, which is imported only when no backend is given. */
+  backend?: Backend;
+  /** Options of the default WebLLM backend: where it caches (`cacheBackend`), `prebuilt`, `logLevel`, `models`. */
+  webllm?: WebLLMBackendOptions;
+  /**
+   * Where to listen. Defaults to the worker's global scope: a dedicated worker's `self`, or
+   * every port that connects to a SharedWorker. Pass an endpoint to serve elsewhere, for example
+   * comlink's node adapter around `parentPort` in Node's `worker_threads`.
+   */
+  endpoint?: Endpoint;
+}
+
+interface SharedScope {
+  onconnect: ((ev: MessageEvent) => void) | null;
+}
+
+/**
+ * Serves pagellm from a worker. Call it once at the top level of the worker module.
+ *
+ * ```ts
+ * // worker.ts
+ * import { serve } from "pagellm/worker";
+ * serve();
+ * ```
+ */
+export function serve(options: ServeOptions = {}): void {
+  installErrorTransfer();
+  // The lane is created lazily but once, so that all connections of a SharedWorker share one
+  // backend and one queue, and so that WebLLM's 6 MB module loads only when it is the backend.
+  // One beacon for the thread: importing WebLLM evaluates megabytes of script, so it runs in a
+  // busy window that tells the pages' heartbeats to wait.
+  const beacon = new Beacon();
+  let lane: Promise<Lane> | null = null;
+  const getLane = (): Promise<Lane> =>
+    (lane ??= (options.backend
+      ? Promise.resolve(options.backend)
+      : beacon.blocking(() => import("../backends/webllm/backend.js").then((m) => m.webllmBackend(options.webllm)))
+    ).then((backend) => new Lane(backend, beacon)));
+
+  const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon), endpoint);
+
+  if (options.endpoint) return exposeOn(options.endpoint);
+  const scope = globalThis as unknown as Partial<SharedScope> & Endpoint;
+  if ("onconnect" in scope) {
+    scope.onconnect = (ev: MessageEvent) => {
+      const port = ev.ports[0];
+      if (port) exposeOn(port);
+    };
+    return;
+  }
+  exposeOn(scope);
+}
