@@ -7,7 +7,9 @@
  * chat, and prints the reply, usage, time to first token and decode tokens/s.
  *
  * Environment:
- *   PAGELLM_CHROME      browser executable (default /usr/bin/chromium)
+ *   PAGELLM_CHROME      browser executable. CHROMIUM_PATH wins over it; without either, the
+ *                       same search as the tests (/usr/bin/chromium, then chromium,
+ *                       chromium-browser, google-chrome, google-chrome-stable on PATH)
  *   PAGELLM_MODEL       model id (default Qwen2.5-0.5B-Instruct-q4f16_1-MLC; on a GPU without
  *                       shader-f16 use Qwen2.5-0.5B-Instruct-q4f32_1-MLC)
  *   PAGELLM_PROMPT      the user message
@@ -28,9 +30,10 @@ import { chromium } from "playwright-core";
 import { createServer } from "vite";
 import type { LoadProgress } from "../src/openai/models.js";
 import type { SmokeResult } from "./smoke/main.js";
+import { chromiumPath } from "./chromium-path.mjs";
 
 const env = process.env;
-const executablePath = env.PAGELLM_CHROME ?? "/usr/bin/chromium";
+const executablePath = chromiumPath();
 const model = env.PAGELLM_MODEL ?? "Qwen2.5-0.5B-Instruct-q4f16_1-MLC";
 const prompt = env.PAGELLM_PROMPT ?? "In one sentence, what is WebGPU?";
 const maxTokens = Number(env.PAGELLM_MAX_TOKENS ?? 128);
