@@ -64,6 +64,7 @@ const INFO: ModelInfo = {
 export function syntheticBackend(): Backend {
   const yieldTask = makeYield();
   return {
+    capabilities: { jsonObject: false, jsonSchema: false, logprobs: false, grammar: false, vision: false, embeddings: false },
     async listModels() {
       return [INFO];
     },

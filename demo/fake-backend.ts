@@ -43,7 +43,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 function lastUser(req: GenerateRequest): string {
   const m = [...req.messages].reverse().find((x) => x.role === "user");
   const c = m?.content;
-  return typeof c === "string" ? c : Array.isArray(c) ? c.map((p) => p.text).join("") : "";
+  return typeof c === "string" ? c : Array.isArray(c) ? c.map((p) => ("text" in p ? p.text : "")).join("") : "";
 }
 
 function hash(text: string): number {
@@ -112,6 +112,7 @@ export function demoFakeBackend(): Backend {
   let flakyFailed = false;
 
   return {
+    capabilities: inner.capabilities,
     listModels: () => inner.listModels(),
     unload: () => inner.unload(),
 

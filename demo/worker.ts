@@ -15,8 +15,13 @@ import { serve } from "../src/worker.js";
  */
 function lazy(load: () => Promise<Backend>): Backend {
   let backend: Promise<Backend> | null = null;
-  const get = (): Promise<Backend> => (backend ??= load());
+  let ready: Backend | null = null;
+  const get = (): Promise<Backend> => (backend ??= load().then((b) => (ready = b)));
   return {
+    // The host reads capabilities after listing the catalog, which has loaded the backend.
+    get capabilities() {
+      return ready?.capabilities ?? { jsonObject: false, jsonSchema: false, logprobs: false, grammar: false, vision: false, embeddings: false };
+    },
     listModels: async () => (await get()).listModels(),
     load: async (model, ctx) => (await get()).load(model, ctx),
     unload: async () => (await get()).unload(),

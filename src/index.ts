@@ -1,18 +1,42 @@
 /**
  * pagellm for the page: OpenAI's `chat.completions` on the user's own GPU. This entry never
- * imports WebLLM; the worker (`pagellm/worker`) does.
+ * imports WebLLM; the worker (`pagellm/worker`) does. It only re-exports.
  */
-export { createEngine, Engine } from "./engine/engine.js";
+export { createEngine } from "./engine/create.js";
+export { Engine } from "./engine/engine.js";
+export type { EngineOptions, EngineStats, LoadOptions } from "./engine/options.js";
 export { Completions } from "./endpoints/chat/completions.js";
-export { Models } from "./endpoints/models/models.js";
-export type { EngineOptions, LoadOptions } from "./engine/engine.js";
 export type { RequestOptions } from "./endpoints/chat/completions.js";
+export { Models } from "./endpoints/models/models.js";
+export { Stream } from "./engine/stream.js";
 export type { WorkerLike } from "./rpc/connection.js";
 export type { HeartbeatOptions } from "./rpc/heartbeat.js";
-export { Stream } from "./engine/stream.js";
+export type { HostStats } from "./rpc/wire.js";
+export { createFetch } from "./http/create-fetch.js";
+export type { CreateFetchOptions } from "./http/create-fetch.js";
 export { serveOverServiceWorker } from "./sw/page.js";
 export type { ServeOverServiceWorkerOptions } from "./sw/page.js";
-export { APIError, APIUserAbortError, BadRequestError, ContextLengthExceededError, EngineUnavailableError, InternalServerError, ModelLoadError, NotFoundError } from "./errors/classes.js";
-export type { ChatCompletion, ChatCompletionAssistantMessageParam, ChatCompletionChunk, ChatCompletionChunkToolCall, ChatCompletionContentPartText, ChatCompletionCreateParams, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming, ChatCompletionDeveloperMessageParam, ChatCompletionLogprobs, ChatCompletionMessage, ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionNamedToolChoice, ChatCompletionStreamOptions, ChatCompletionSystemMessageParam, ChatCompletionTokenLogprob, ChatCompletionTool, ChatCompletionToolChoiceOption, ChatCompletionToolMessageParam, ChatCompletionUserMessageParam, CompletionUsage, FinishReason, FunctionDefinition, ResponseFormat } from "./openai/chat.js";
-export type { HostStats } from "./rpc/wire.js";
+export {
+  APIError,
+  APIUserAbortError,
+  BadRequestError,
+  ContextLengthExceededError,
+  EngineUnavailableError,
+  InternalServerError,
+  ModelLoadError,
+  NotFoundError,
+} from "./errors/classes.js";
+export { UsageError } from "./errors/usage.js";
+export {
+  isAPIError,
+  isAPIUserAbortError,
+  isBadRequestError,
+  isContextLengthExceededError,
+  isEngineUnavailableError,
+  isInternalServerError,
+  isModelLoadError,
+  isNotFoundError,
+  isUsageError,
+} from "./errors/guards.js";
+export type * from "./openai/chat.js";
 export type { LoadProgress, ModelInfo, ModelList, ModelRecord } from "./openai/models.js";

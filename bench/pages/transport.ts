@@ -3,7 +3,7 @@ import { createEngine, type Engine } from "../../src/index.js";
 import { fakeBackend } from "../../src/testing.js";
 import { serve } from "../../src/worker.js";
 import type { Backend } from "../../src/backends/backend.js";
-import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { runPipeline, toGenerateRequest } from "../../src/endpoints/chat/pipeline.js";
 import { validateRequest } from "../../src/endpoints/chat/validate.js";
 import { BENCH_MODEL, fakeOptions, syntheticBackend } from "../synthetic.js";
 import { streamRequest, type Mode, type StreamRun, type TransportApi } from "./api.js";
@@ -16,8 +16,10 @@ const TTFT_TOKENS = 8;
 
 /** (a): the worker's whole request path, called on the page's thread with no worker at all. */
 function direct(backend: Backend): Open {
-  return async (tokens) =>
-    runPipeline(validateRequest(streamRequest(tokens)), { backend, signal: new AbortController().signal });
+  return async (tokens) => {
+    const req = validateRequest(streamRequest(tokens));
+    return runPipeline(req, toGenerateRequest(req), { backend, signal: new AbortController().signal });
+  };
 }
 
 /** (b): pagellm as an app uses it. */

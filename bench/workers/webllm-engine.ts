@@ -1,6 +1,6 @@
 import type { MLCEngine } from "@mlc-ai/web-llm";
 import type { ChatCompletionChunk } from "../../src/openai/chat.js";
-import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { runPipeline, toGenerateRequest } from "../../src/endpoints/chat/pipeline.js";
 import { validateRequest } from "../../src/endpoints/chat/validate.js";
 import { syntheticBackend } from "../synthetic.js";
 
@@ -30,7 +30,7 @@ export class SyntheticMLCEngine {
 
   async chatCompletion(request: unknown): Promise<AsyncGenerator<ChatCompletionChunk>> {
     const req = validateRequest(request);
-    return runPipeline(req, { backend: this.backend, signal: new AbortController().signal });
+    return runPipeline(req, toGenerateRequest(req), { backend: this.backend, signal: new AbortController().signal });
   }
 
   /** The handler's `engine` field is typed as the real class; this is a structural stand-in. */

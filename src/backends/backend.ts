@@ -7,7 +7,7 @@ import type { LoadProgress, ModelInfo, ModelRecord } from "../openai/models.js";
  */
 export interface GenerateRequest {
   model: string;
-  /** The conversation, with tool definitions and tool results already rendered as text. */
+  /** The conversation, with tool definitions and tool results already rendered into it. */
   messages: ChatCompletionMessageParam[];
   temperature: number;
   top_p: number;
@@ -52,11 +52,33 @@ export interface LoadContext {
 }
 
 /**
+ * What a backend can honour beyond plain text generation. The host refuses with a 400 naming the
+ * field any request that needs a capability the serving backend does not declare, so a field is
+ * never silently ignored.
+ */
+export interface BackendCapabilities {
+  /** `response_format: { type: "json_object" }`: output constrained to a JSON object. */
+  jsonObject: boolean;
+  /** `response_format: { type: "json_schema" }`: output constrained to the schema. */
+  jsonSchema: boolean;
+  /** `logprobs` and `top_logprobs`. */
+  logprobs: boolean;
+  /** Grammar-constrained output (EBNF), which `tool_choice: "required"` and named functions need. */
+  grammar: boolean;
+  /** Image content parts. */
+  vision: boolean;
+  /** The embeddings endpoint. */
+  embeddings: boolean;
+}
+
+/**
  * The narrow interface a model runtime implements. pagellm ships two: WebLLM (the default) and
  * `fakeBackend` from `pagellm/testing`. The host calls one method at a time: it never overlaps a
  * `load` with a `generate`.
  */
 export interface Backend {
+  /** What this backend can honour; see `BackendCapabilities`. */
+  readonly capabilities: BackendCapabilities;
   /** The catalog, including records added through `addModels`. `cached` should be current. */
   listModels(): Promise<ModelInfo[]>;
   /** Adds self-hosted models in WebLLM's `ModelRecord` shape. A backend that cannot use them throws. */

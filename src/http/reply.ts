@@ -1,4 +1,5 @@
-import { APIError, toAPIError } from "../errors/classes.js";
+import { EngineUnavailableError, toAPIError, type APIError } from "../errors/classes.js";
+import { UsageError } from "../errors/usage.js";
 
 /**
  * The headers every response carries. `x-request-id` is what the `openai` SDK exposes as
@@ -38,7 +39,8 @@ export function sseResponse(body: ReadableStream<Uint8Array>, requestId: string,
  * the same way every time (it retries every 5xx by default) and multiply the wait by four.
  */
 export function errorResponse(err: unknown, started: number, extra: Record<string, string> = {}): Response {
-  const e: APIError = toAPIError(err);
+  // An engine the app closed is, to a REST client, a service that is not there: 503.
+  const e: APIError = err instanceof UsageError ? new EngineUnavailableError(err.message, err.code) : toAPIError(err);
   const headers = baseHeaders(newRequestId(), started, "application/json");
   headers.set("x-should-retry", "false");
   for (const [name, value] of Object.entries(extra)) headers.set(name, value);

@@ -2,9 +2,8 @@ import { APIError, BadRequestError, InternalServerError, NotFoundError } from ".
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from "../openai/chat.js";
 import type { ModelInfo, ModelList } from "../openai/models.js";
 import { Stream } from "../engine/stream.js";
-import { abortReason, raceAbort } from "./abort.js";
-import { MAX_BODY_BYTES, readJsonBody, readRequest, type RestRequest } from "./request.js";
-import { errorResponse, jsonResponse, newRequestId, sseResponse } from "./reply.js";
+import { readJsonBody, type RestRequest } from "./request.js";
+import { jsonResponse, newRequestId, sseResponse } from "./reply.js";
 import { sseBody } from "./sse.js";
 
 /** What the REST adapter needs from an engine: its `chat.completions` and `models`. */
@@ -23,12 +22,6 @@ export interface RestEngine {
   };
 }
 
-/** Options of `restFetch`. */
-export interface RestFetchOptions {
-  /** Request bodies over this many bytes get 413. Default `MAX_BODY_BYTES` (4 MiB). */
-  maxBodyBytes?: number;
-}
-
 // Routes match the end of the path, never the host or a prefix, so any `baseURL` works:
 // `http://localhost/v1`, `/pagellm/v1`, `https://api.openai.com/v1` and so on.
 const CHAT_COMPLETIONS = /\/chat\/completions\/?$/;
@@ -36,7 +29,7 @@ const MODELS = /\/models\/?$/;
 const MODEL = /\/models\/([^/]+)\/?$/;
 
 /** 405, for a known path asked with the wrong method. Carries the `Allow` header's value. */
-class MethodNotAllowedError extends APIError {
+export class MethodNotAllowedError extends APIError {
   override readonly name: string = "MethodNotAllowedError";
   constructor(
     method: string,
@@ -67,7 +60,8 @@ async function chatCompletions(engine: RestEngine, req: RestRequest, started: nu
   return sseResponse(sseBody({ first: first.value, rest, stop }, req.signal), first.value.id, started);
 }
 
-async function route(engine: RestEngine, req: RestRequest, started: number, limit: number): Promise<Response> {
+/** Answers one REST request from `engine`; throws for an error response. */
+export async function route(engine: RestEngine, req: RestRequest, started: number, limit: number): Promise<Response> {
   if (CHAT_COMPLETIONS.test(req.path)) {
     expect(req, "POST");
     return chatCompletions(engine, req, started, limit);
@@ -94,31 +88,3 @@ async function route(engine: RestEngine, req: RestRequest, started: number, limi
   );
 }
 
-/**
- * A standard `fetch` function that answers OpenAI's REST API from `engine`, in the page, with no
- * network. Pass it to any client that accepts a custom `fetch`.
- *
- * - `POST …/chat/completions`: JSON, or `text/event-stream` with `stream: true`.
- * - `GET …/models` and `GET …/models/{id}`.
- * - Anything else: 404, or 405 for a known path with the wrong method.
- *
- * Failures are responses with OpenAI's error body, the status of their class and
- * `x-should-retry: false`. Aborting `init.signal` stops generation in the worker and rejects the
- * call (or errors the body mid-stream) with the signal's reason, an `AbortError`, as the
- * platform's `fetch` does.
- */
-export function restFetch(engine: RestEngine, options: RestFetchOptions = {}): typeof fetch {
-  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  return async function pagellmFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const started = performance.now();
-    const req = readRequest(input, init);
-    const { signal } = req;
-    if (signal?.aborted) throw abortReason(signal);
-    try {
-      return await raceAbort(route(engine, req, started, limit), signal);
-    } catch (err) {
-      if (signal?.aborted) throw abortReason(signal);
-      return errorResponse(err, started, err instanceof MethodNotAllowedError ? { allow: err.allow } : {});
-    }
-  };
-}

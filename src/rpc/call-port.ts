@@ -1,8 +1,7 @@
 import { APIUserAbortError } from "../errors/classes.js";
-import { serializeError } from "../errors/serialize.js";
+import { deserializeError, serializeError } from "../errors/serialize.js";
 import { nextTask } from "./next-task.js";
 import type { CallDownMessage, CallUpMessage } from "./wire.js";
-import type { ChatCompletionChunk } from "../openai/chat.js";
 
 let open = 0;
 
@@ -26,10 +25,13 @@ export class CallPort {
   private wake: (() => void) | null = null;
   private closed = false;
   /** Chunks waiting for the end of the current task; each has already used its credit. */
-  private batch: ChatCompletionChunk[] = [];
+  private batch: unknown[] = [];
   private flushQueued = false;
   /** Whether a chunk has been sent yet. */
   private started = false;
+  /** Moderation verdicts still awaited, by sequence number. */
+  private readonly verdicts = new Map<number, { resolve: (flagged: boolean) => void; reject: (err: unknown) => void }>();
+  private nextSeq = 0;
   readonly signal = this.controller.signal;
 
   constructor(private readonly port: MessagePort) {
@@ -38,6 +40,11 @@ export class CallPort {
       const msg = ev.data;
       if (msg.t === "credit") {
         this.credit += msg.n;
+      } else if (msg.t === "verdict") {
+        const waiting = this.verdicts.get(msg.seq);
+        this.verdicts.delete(msg.seq);
+        if (msg.error) waiting?.reject(deserializeError(msg.error));
+        else waiting?.resolve(msg.flagged);
       } else {
         this.controller.abort(new APIUserAbortError());
       }
@@ -92,8 +99,23 @@ export class CallPort {
     const chunks = this.batch;
     if (chunks.length === 0 || this.closed) return;
     this.batch = [];
-    const msg: CallDownMessage = chunks.length === 1 ? { t: "chunk", chunk: chunks[0] as ChatCompletionChunk } : { t: "chunks", chunks };
+    const msg: CallDownMessage = chunks.length === 1 ? { t: "chunk", chunk: chunks[0] } : { t: "chunks", chunks };
     this.port.postMessage(msg);
+  }
+
+  /**
+   * Asks the page's moderation hook about `text`, the output since the last question. Several
+   * questions may be in flight; the page answers them in order. Rejects with
+   * `APIUserAbortError` when the call ends first, so a page that goes away never strands the
+   * pipeline.
+   */
+  moderate(text: string): Promise<boolean> {
+    if (this.closed || this.signal.aborted) return Promise.reject(new APIUserAbortError());
+    const seq = this.nextSeq++;
+    return new Promise<boolean>((resolve, reject) => {
+      this.verdicts.set(seq, { resolve, reject });
+      this.post({ t: "moderate", seq, text });
+    });
   }
 
   /** Sends the error (unless the page cancelled, and so knows already) and closes. */
@@ -111,6 +133,8 @@ export class CallPort {
     this.port.onmessage = null;
     this.port.close();
     this.controller.abort(new APIUserAbortError());
+    for (const waiting of this.verdicts.values()) waiting.reject(new APIUserAbortError());
+    this.verdicts.clear();
     this.wake?.();
   }
 }

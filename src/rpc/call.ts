@@ -1,8 +1,9 @@
 import { APIUserAbortError, type APIError } from "../errors/classes.js";
-import { deserializeError } from "../errors/serialize.js";
+import { deserializeError, serializeError } from "../errors/serialize.js";
+import { onAbort } from "../util/abort.js";
 import { yieldTask } from "./next-task.js";
 import { unsendable } from "./unsendable.js";
-import type { CallDownMessage, CallUpMessage } from "./wire.js";
+import type { CallDownMessage, CallUpMessage, ModerateHook } from "./wire.js";
 
 /**
  * How many chunks the page lets the worker send ahead of what it has read. A few hundred small
@@ -20,7 +21,14 @@ const WINDOW = 256;
 const SLICE_MS = 8;
 
 /** The calls still open on one connection, so that a dead worker can fail them all at once. */
-export type CallRegistry = Set<Call>;
+export type CallRegistry = Set<{ fail(err: APIError): void }>;
+
+/** What a call needs from its connection. */
+export interface CallOwner {
+  readonly calls: CallRegistry;
+  /** The page's moderation hook, asked about the output before the app sees it. */
+  readonly moderate?: ModerateHook | undefined;
+}
 
 /**
  * The page's end of one call's MessagePort. Messages queue until read. Reading grants the
@@ -28,27 +36,34 @@ export type CallRegistry = Set<Call>;
  * run ahead of a slow reader. `fail` settles the call from this side (an abort, a dead worker)
  * without waiting for the worker, so a stuck worker can never hang the caller.
  */
-export class Call {
+export class Call<Item = unknown> {
   readonly port: MessagePort;
   private readonly remote: MessagePort;
-  private readonly inbox: CallDownMessage[] = [];
+  private readonly inbox: CallDownMessage<Item>[] = [];
   private waiter: (() => void) | null = null;
   private failure: APIError | null = null;
   private finished = false;
   private read = 0;
   /** When the current slice of reading began: the arrival of a message, or the end of a yield. */
   private sliceStart = 0;
-  private readonly onAbort = (): void => this.cancel(new APIUserAbortError());
+  private readonly registry: CallRegistry;
+  private readonly unlisten: () => void;
+  /** The output so far, as the moderation hook sees it, and the verdicts given in order. */
+  private moderated = "";
+  private verdicts: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly registry: CallRegistry,
+    private readonly owner: CallOwner,
     private readonly signal?: AbortSignal,
   ) {
+    this.registry = owner.calls;
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.remote = channel.port2;
-    this.port.onmessage = (ev: MessageEvent<CallDownMessage>) => {
+    this.port.onmessage = (ev: MessageEvent<CallDownMessage<Item>>) => {
       const msg = ev.data;
+      // Answered here, not by the reader: the worker holds the text back until the verdict.
+      if (msg.t === "moderate") return this.judge(msg.seq, msg.text);
       this.sliceStart = performance.now();
       // The worker batches the chunks of one task into one message; readers see them one by one.
       if (msg.t === "chunks") for (const chunk of msg.chunks) this.inbox.push({ t: "chunk", chunk });
@@ -56,8 +71,25 @@ export class Call {
       this.waiter?.();
     };
     this.port.start?.();
-    registry.add(this);
-    signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.registry.add(this);
+    this.unlisten = signal ? onAbort(signal, () => this.cancel(new APIUserAbortError())) : () => {};
+  }
+
+  /**
+   * Runs the page's moderation hook on the whole output so far, one question at a time in the
+   * order asked, and answers the worker. The worker sends only the new text, so what crosses
+   * the boundary per delta is the delta.
+   */
+  private judge(seq: number, text: string): void {
+    const whole = (this.moderated += text);
+    const hook = this.owner.moderate;
+    this.verdicts = this.verdicts.then(async () => {
+      try {
+        this.up({ t: "verdict", seq, flagged: hook ? (await hook(whole)) === true : false });
+      } catch (err) {
+        this.up({ t: "verdict", seq, flagged: true, error: serializeError(err) });
+      }
+    });
   }
 
   /** The port to transfer to the worker, with the first credits already granted. */
@@ -68,7 +100,7 @@ export class Call {
   }
 
   /** The next message, `null` after the end; throws the call's error. */
-  async next(): Promise<CallDownMessage | null> {
+  async next(): Promise<CallDownMessage<Item> | null> {
     for (;;) {
       if (this.failure) throw this.failure;
       if (this.inbox.length > 0 && performance.now() - this.sliceStart > SLICE_MS) {
@@ -98,7 +130,7 @@ export class Call {
     this.close();
   }
 
-  private accept(msg: CallDownMessage): CallDownMessage | null {
+  private accept(msg: CallDownMessage<Item>): CallDownMessage<Item> | null {
     switch (msg.t) {
       case "error":
         this.fail(deserializeError(msg.error));
@@ -129,7 +161,7 @@ export class Call {
     if (this.finished) return;
     this.finished = true;
     this.registry.delete(this);
-    this.signal?.removeEventListener("abort", this.onAbort);
+    this.unlisten();
     this.port.onmessage = null;
     this.port.close();
     this.waiter?.();

@@ -1,8 +1,8 @@
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from "comlink";
 import { EngineUnavailableError, type APIError } from "../errors/classes.js";
-import type { HostApi } from "./wire.js";
-import { installErrorTransfer } from "./errors-transfer-OLD.js";
-import type { Call, CallRegistry } from "./call.js";
+import { deserializeError } from "../errors/serialize.js";
+import type { HostApi, ModerateHook, Reply } from "./wire.js";
+import type { CallRegistry } from "./call.js";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 
 /** What `createEngine` accepts as `worker`. */
@@ -26,7 +26,7 @@ const RECOVERY =
  */
 export class Connection {
   readonly host: Remote<HostApi>;
-  readonly calls: CallRegistry = new Set<Call>();
+  readonly calls: CallRegistry = new Set();
   private deathError: APIError | null = null;
   private onDeath: ((err: APIError) => void) | null = null;
   private readonly dead: Promise<never>;
@@ -38,8 +38,9 @@ export class Connection {
   constructor(
     private readonly worker: WorkerLike,
     heartbeat: HeartbeatOptions | false = {},
+    /** The page's moderation hook, which every call on this connection answers with. */
+    readonly moderate?: ModerateHook,
   ) {
-    installErrorTransfer();
     this.dead = new Promise<never>((_, reject) => (this.onDeath = reject));
     this.dead.catch(() => {});
     const endpoint = isShared(worker) ? worker.port : worker;
@@ -66,6 +67,16 @@ export class Connection {
       // heartbeat is there to notice.
       this.host.watch(transfer(beat.remote, [beat.remote])).catch(() => {});
     }
+  }
+
+  /**
+   * Runs a remote call that answers with a `Reply`, and returns its value or throws its error,
+   * rebuilt by class. Rejects as soon as the worker is known to be dead.
+   */
+  async ask<T>(call: (host: Remote<HostApi>) => Promise<Reply<T>>): Promise<T> {
+    const reply = await this.rpc(call);
+    if (!reply.ok) throw deserializeError(reply.error);
+    return reply.value;
   }
 
   /** Runs a remote call, but rejects as soon as the worker is known to be dead. */

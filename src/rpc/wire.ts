@@ -2,9 +2,7 @@
  * The page↔worker wire: the messages on a call's own port, the heartbeat's, and the host's API as
  * comlink exposes it. Types only. Both ends of each protocol live beside this file in `rpc/`.
  */
-import type { ChatCompletion, ChatCompletionChunk } from "../openai/chat.js";
 import type { LoadProgress, ModelInfo, ModelRecord } from "../openai/models.js";
-
 
 /** An error as it crosses the worker boundary: plain data from which the page rebuilds the class. */
 export interface SerializedError {
@@ -18,17 +16,35 @@ export interface SerializedError {
   extra?: Record<string, unknown>;
 }
 
+/**
+ * The answer of a plain comlink call: the value, or the error as data. pagellm carries errors in
+ * this envelope of its own instead of through comlink's global `throw` handler, which the host
+ * app's own comlink workers share and must find untouched.
+ */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
 /** Page → worker, on a call's own MessagePort. */
 export type CallUpMessage =
   | { t: "credit"; n: number }
-  | { t: "cancel" };
+  | { t: "cancel" }
+  /** The page's moderation verdict on the text of `moderate` message `seq`, or the hook's error. */
+  | { t: "verdict"; seq: number; flagged: boolean; error?: SerializedError };
 
-/** Worker → page, on a call's own MessagePort. */
-export type CallDownMessage =
-  | { t: "chunk"; chunk: ChatCompletionChunk }
-  | { t: "chunks"; chunks: ChatCompletionChunk[] }
-  | { t: "result"; completion: ChatCompletion }
+/**
+ * Worker → page, on a call's own MessagePort. `Item` is what the endpoint streams: chat chunks,
+ * or Responses API events.
+ */
+export type CallDownMessage<Item = unknown> =
+  | { t: "chunk"; chunk: Item }
+  | { t: "chunks"; chunks: Item[] }
+  | { t: "result"; result: unknown }
   | { t: "progress"; progress: LoadProgress }
+  /**
+   * New output text for the page's moderation hook: only the text since the last `moderate`
+   * message, so the cost per delta follows the delta, not the reply so far. The page keeps the
+   * whole text and answers with a `verdict` before the worker sends that text on.
+   */
+  | { t: "moderate"; seq: number; text: string }
   | { t: "loaded" }
   | { t: "end" }
   | { t: "error"; error: SerializedError };
@@ -47,7 +63,7 @@ export type PulseDownMessage = { t: "pong" } | { t: "busy" } | { t: "ready" };
 export interface HostStats {
   /** Call ports still open. */
   openPorts: number;
-  /** Abort listeners still registered. */
+  /** Abort listeners the worker has registered and not yet removed. */
   listeners: number;
   /** Requests waiting in the queue. */
   queued: number;
@@ -57,12 +73,11 @@ export interface HostStats {
   loaded: string | null;
 }
 
-/**
- * What the page sends when it connects. comlink proxies functions only when they are
- * top-level arguments, so the hooks travel as arguments of their own, not inside this object.
- */
+/** What the page sends when it connects (and again to every worker it restarts). */
 export interface HostConfig {
   models?: ModelRecord[];
+  /** Whether the page has a moderation hook; the worker then asks for a verdict on each delta. */
+  moderate?: boolean;
 }
 
 /** The page's moderation hook: `true` ends the reply with `finish_reason: "content_filter"`. */
@@ -71,16 +86,23 @@ export type ModerateHook = (text: string) => boolean | Promise<boolean>;
 /** Progress of any load, including one that `create` starts for a model not yet loaded. */
 export type ProgressHook = (progress: LoadProgress) => void;
 
-/** The worker's API, as comlink exposes it. Long calls report on their own MessagePort. */
+/** The endpoints a call port can serve; each is a folder under `endpoints/`. */
+export type EndpointName = "chat.completions.create";
+
+/**
+ * The worker's API, as comlink exposes it. Long calls report on their own MessagePort; the
+ * others answer with a `Reply`, never by throwing. comlink proxies functions only when they are
+ * top-level arguments, so `onProgress` travels as an argument of its own.
+ */
 export interface HostApi {
-  configure(config: HostConfig, moderate?: ModerateHook, onProgress?: ProgressHook): Promise<void>;
-  listModels(): Promise<ModelInfo[]>;
-  /** Starts a chat completion; the result, the chunks or the error arrive on `port`. */
-  create(params: unknown, port: MessagePort): void;
+  configure(config: HostConfig, onProgress?: ProgressHook): Promise<Reply<void>>;
+  listModels(): Promise<Reply<ModelInfo[]>>;
+  /** Starts a call of `endpoint`; the result, the chunks or the error arrive on `port`. */
+  call(endpoint: EndpointName, params: unknown, port: MessagePort): void;
   /** Loads a model; progress, completion or the error arrive on `port`. */
   load(model: string, port: MessagePort): void;
-  unload(): Promise<void>;
-  stats(): Promise<HostStats>;
+  unload(): Promise<Reply<void>>;
+  stats(): Promise<Reply<HostStats>>;
   /** Answers the page's heartbeat on `port` (see `PulseUpMessage`, `PulseDownMessage`). */
   watch(port: MessagePort): void;
 }

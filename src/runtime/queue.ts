@@ -1,9 +1,10 @@
 import { APIUserAbortError } from "../errors/classes.js";
+import { onAbort } from "../util/abort.js";
 
 interface Job {
   run: () => Promise<void>;
-  signal: AbortSignal;
-  onAbort: () => void;
+  /** Removes the job's abort listener. */
+  release: () => void;
 }
 
 /**
@@ -25,24 +26,17 @@ export class Queue {
     return this.busy ? 1 : 0;
   }
 
-  /** Abort listeners this queue still holds (one per waiting job). */
-  get listeners(): number {
-    return this.waiting.length;
-  }
-
   push<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
     if (signal.aborted) return Promise.reject(new APIUserAbortError());
     return new Promise<T>((resolve, reject) => {
       const job: Job = {
-        signal,
-        onAbort: () => {
+        release: onAbort(signal, () => {
           const i = this.waiting.indexOf(job);
           if (i >= 0) this.waiting.splice(i, 1);
           reject(new APIUserAbortError());
-        },
+        }),
         run: () => task().then(resolve, reject),
       };
-      signal.addEventListener("abort", job.onAbort, { once: true });
       this.waiting.push(job);
       this.pump();
     });
@@ -52,7 +46,7 @@ export class Queue {
     if (this.busy) return;
     const job = this.waiting.shift();
     if (!job) return;
-    job.signal.removeEventListener("abort", job.onAbort);
+    job.release();
     this.busy = true;
     void job.run().finally(() => {
       this.busy = false;

@@ -1,9 +1,9 @@
 import { expose, type Endpoint } from "comlink";
-import { installErrorTransfer } from "../rpc/errors-transfer-OLD.js";
 import type { Backend } from "../backends/backend.js";
 import type { WebLLMBackendOptions } from "../backends/webllm/backend.js";
 import { Beacon } from "../rpc/beacon.js";
-import { Host, Lane } from "./host.js";
+import { Host } from "./host.js";
+import { Lane } from "./lane.js";
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -33,7 +33,6 @@ interface SharedScope {
  * ```
  */
 export function serve(options: ServeOptions = {}): void {
-  installErrorTransfer();
   // The lane is created lazily but once, so that all connections of a SharedWorker share one
   // backend and one queue, and so that WebLLM's 6 MB module loads only when it is the backend.
   // One beacon for the thread: importing WebLLM evaluates megabytes of script, so it runs in a

@@ -3,12 +3,13 @@
 // them out in slices of about 8 ms and lets the browser paint and handle input in between.
 import { expect, test } from "vitest";
 import { Call } from "../../src/rpc/call.js";
+import type { ChatCompletionChunk } from "../../src/openai/chat.js";
 import { CallPort } from "../../src/rpc/call-port.js";
 import { chunk } from "../support/chunk.js";
 
 
 test("a batch read at 3 ms per chunk is spread over several tasks, none much longer than a slice", async () => {
-  const call = new Call(new Set());
+  const call = new Call<ChatCompletionChunk>({ calls: new Set() });
   const port = new CallPort(call.handOff(true));
   await port.send({ t: "chunk", chunk: chunk(0) });
   await call.next();

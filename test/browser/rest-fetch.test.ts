@@ -16,7 +16,7 @@ afterAll(() => {
 const messages = [{ role: "user", content: "hi" }];
 const post = (e: Engine, url: string, body: unknown, init: RequestInit = {}): Promise<Response> =>
   e.fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), ...init });
-const stats = (e: Engine) => e.connection.rpc((host) => host.stats());
+const stats = (e: Engine) => e.stats();
 
 async function expectError(res: Response, status: number, fields: { type?: string; param?: string | null; code?: string | null }) {
   expect(res.status).toBe(status);

@@ -30,7 +30,7 @@ afterEach(async () => {
   await checked.settle();
 });
 
-const stats = (e: Engine) => e.connection.rpc((host) => host.stats());
+const stats = (e: Engine) => e.stats();
 const request: Omit<ChatCompletionCreateParamsNonStreaming, "stream"> = {
   model: "fake-1",
   messages: [{ role: "user", content: "Tell me about Bern." }],

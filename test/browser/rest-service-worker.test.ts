@@ -27,7 +27,7 @@ afterAll(async () => {
 const messages = [{ role: "user", content: "hi" }];
 const post = (body: unknown, init: RequestInit = {}): Promise<Response> =>
   fetch("/pagellm/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), ...init });
-const stats = () => slow.connection.rpc((host) => host.stats());
+const stats = () => slow.stats();
 
 async function expect503(res: Response): Promise<void> {
   expect(res.status).toBe(503);

@@ -5,23 +5,24 @@
 import { describe, expect, test } from "vitest";
 import { APIUserAbortError, BadRequestError } from "../../src/errors/classes.js";
 import { Call } from "../../src/rpc/call.js";
+import type { ChatCompletionChunk } from "../../src/openai/chat.js";
 import type { CallDownMessage } from "../../src/rpc/wire.js";
 import { CallPort } from "../../src/rpc/call-port.js";
 import { chunk } from "../support/chunk.js";
 
 
 /** Both ends of one streamed call in this thread, with every message the page end receives. */
-function open(): { call: Call; port: CallPort; wire: CallDownMessage[] } {
-  const call = new Call(new Set());
+function open(): { call: Call<ChatCompletionChunk>; port: CallPort; wire: CallDownMessage<ChatCompletionChunk>[] } {
+  const call = new Call<ChatCompletionChunk>({ calls: new Set() });
   const remote = call.handOff(true);
-  const wire: CallDownMessage[] = [];
+  const wire: CallDownMessage<ChatCompletionChunk>[] = [];
   // Listen beside the Call's own handler to see what actually crossed.
-  call.port.addEventListener("message", (ev) => wire.push((ev as MessageEvent<CallDownMessage>).data));
+  call.port.addEventListener("message", (ev) => wire.push((ev as MessageEvent<CallDownMessage<ChatCompletionChunk>>).data));
   return { call, port: new CallPort(remote), wire };
 }
 
-async function readAll(call: Call): Promise<CallDownMessage[]> {
-  const out: CallDownMessage[] = [];
+async function readAll(call: Call<ChatCompletionChunk>): Promise<CallDownMessage<ChatCompletionChunk>[]> {
+  const out: CallDownMessage<ChatCompletionChunk>[] = [];
   for (let msg = await call.next(); msg; msg = await call.next()) out.push(msg);
   return out;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "../../src/index.js";
 import { fakeBackend } from "../../src/testing.js";
-import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { runPipeline, toGenerateRequest } from "../../src/endpoints/chat/pipeline.js";
 import { validateRequest } from "../../src/endpoints/chat/validate.js";
 import { nodeEngine } from "../support/node-engine.js";
 import { schemaErrors } from "../support/schema.js";
@@ -9,10 +9,13 @@ import { schemaErrors } from "../support/schema.js";
 const weather = { type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
 const call = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Bern"}}\n</tool_call>';
 
+/** Runs the pipeline; `moderate` sees the whole text so far, as the page's hook does. */
 async function run(reply: string, body: Record<string, unknown>, moderate?: (t: string) => boolean): Promise<ChatCompletionChunk[]> {
   const req = validateRequest({ model: "fake-1", messages: [{ role: "user", content: "hi" }], stream: true, ...body });
   const out: ChatCompletionChunk[] = [];
-  for await (const c of runPipeline(req, { backend: fakeBackend({ reply }), signal: new AbortController().signal, moderate })) out.push(c);
+  let seen = "";
+  const ask = moderate ? async (delta: string) => moderate((seen += delta)) : undefined;
+  for await (const c of runPipeline(req, toGenerateRequest(req), { backend: fakeBackend({ reply }), signal: new AbortController().signal, moderate: ask })) out.push(c);
   return out;
 }
 const text = (chunks: ChatCompletionChunk[]): string => chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");

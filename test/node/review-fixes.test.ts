@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { APIError, BadRequestError, type ChatCompletionChunk } from "../../src/index.js";
 import { deserializeError, serializeError } from "../../src/errors/serialize.js";
 import { fakeBackend } from "../../src/testing.js";
-import { Host, Lane } from "../../src/runtime/host.js";
+import { Host } from "../../src/runtime/host.js";
+import { Lane } from "../../src/runtime/lane.js";
 import { nodeEngine } from "../support/node-engine.js";
 
 // Regression tests for problems found in review.
@@ -47,18 +48,18 @@ test("a page end that closes without cancelling stops the worker's generation", 
   const host = new Host(async () => lane);
   const first = new MessageChannel();
   // 3,000 tokens at 1,000/s would hold the queue for 3 s; the page grants only 4 credits.
-  host.create({ ...body, max_tokens: 3000 }, first.port2);
+  host.call("chat.completions.create", { ...body, max_tokens: 3000 }, first.port2);
   first.port1.postMessage({ t: "credit", n: 4 });
   const firstMessage = await new Promise<{ t: string }>((resolve) => (first.port1.onmessage = (ev) => resolve(ev.data)));
   expect(firstMessage.t).toBe("chunk");
   const closedAt = performance.now();
   first.port1.close(); // the page went away: no cancel message
   const second = new MessageChannel();
-  host.create({ model: "fake-1", messages: body.messages, max_tokens: 2 }, second.port2);
+  host.call("chat.completions.create", { model: "fake-1", messages: body.messages, max_tokens: 2 }, second.port2);
   const result = await new Promise<{ t: string }>((resolve) => (second.port1.onmessage = (ev) => resolve(ev.data)));
   expect(result.t).toBe("result");
   expect(performance.now() - closedAt).toBeLessThan(1_500);
-  expect(await host.stats()).toMatchObject({ running: 0, openPorts: 0 });
+  expect(await host.stats()).toMatchObject({ ok: true, value: { running: 0, openPorts: 0 } });
   second.port1.close();
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
-  BadRequestError,
+  UsageError,
   createEngine,
   EngineUnavailableError,
   type ChatCompletionCreateParams,
@@ -98,7 +98,7 @@ describe("with a worker factory, the engine restarts by itself", () => {
       await stillServes(engine);
       report("crash/terminate", { pendingCalls: outcomes.length, slowestRejectMs: Math.max(...times), recoverMs: since(restarted) });
       expect(workers).toHaveLength(2);
-      expect(engine.connection.isDead).toBe(false);
+      expect((await engine.stats()).workerAlive).toBe(true);
       // The model was reloaded on demand by that call.
       expect((await engine.stats()).loaded).toBe("fake-1");
     } finally {
@@ -186,7 +186,8 @@ describe("with a worker object, restarting is explicit", () => {
       // No factory: the engine cannot make a worker, so it says how to recover.
       const next = await engine.chat.completions.create({ model: "fake-1", messages: user("x") }).catch((e: unknown) => e);
       expect(next).toMatchObject({ code: "worker_crashed", message: expect.stringMatching(/engine\.restart/) });
-      await expect(engine.restart()).rejects.toBeInstanceOf(BadRequestError);
+      await expect(engine.restart()).rejects.toBeInstanceOf(UsageError);
+      await expect(engine.restart()).rejects.toMatchObject({ subject: "worker", code: "worker_required" });
       await engine.restart(reliabilityWorker());
       await stillServes(engine);
     } finally {
@@ -211,7 +212,7 @@ describe("no false alarms", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       probe(worker, { __probe: "hang", ms: 1_500 });
       expect((await pending).choices[0]?.finish_reason).toBe("length");
-      expect(engine.connection.isDead).toBe(false);
+      expect((await engine.stats()).workerAlive).toBe(true);
     } finally {
       engine.close();
     }
@@ -226,7 +227,7 @@ describe("no false alarms", () => {
       );
       expect(since(started)).toBeGreaterThanOrEqual(2_000);
       for (const r of replies) expect(r.choices[0]?.finish_reason).toBe("length");
-      expect(engine.connection.isDead).toBe(false);
+      expect((await engine.stats()).workerAlive).toBe(true);
     } finally {
       engine.close();
     }
@@ -240,7 +241,7 @@ describe("no false alarms", () => {
       for await (const _ of stream) {
         if (n++ < 3) await new Promise((resolve) => setTimeout(resolve, 700));
       }
-      expect(engine.connection.isDead).toBe(false);
+      expect((await engine.stats()).workerAlive).toBe(true);
     } finally {
       engine.close();
     }

@@ -49,7 +49,7 @@ test("with a factory, calls that find the worker dead share one fresh worker, co
   try {
     await engine.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "x" }] });
     await workers[0]?.terminate();
-    await expect.poll(() => engine.connection.isDead).toBe(true);
+    await expect.poll(async () => (await engine.stats()).workerAlive).toBe(false);
     const replies = await Promise.all(
       [1, 2, 3].map(() => engine.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "x" }] })),
     );

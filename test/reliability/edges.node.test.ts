@@ -8,7 +8,7 @@ import {
   type LoadProgress,
 } from "../../src/index.js";
 import type { Backend, GenerateEvent } from "../../src/worker.js";
-import { runPipeline } from "../../src/endpoints/chat/pipeline.js";
+import { runPipeline, toGenerateRequest } from "../../src/endpoints/chat/pipeline.js";
 import { TextGate } from "../../src/endpoints/chat/text-gate.js";
 import { validateRequest } from "../../src/endpoints/chat/validate.js";
 import { fromWebLLMError } from "../../src/backends/webllm/errors.js";
@@ -45,6 +45,7 @@ function gate(stopList: string[], pieces: string[]): { content: string; matched:
 /** A backend that sends `pieces` as its deltas, one token each. */
 function piecesBackend(pieces: string[]): Backend {
   return {
+    capabilities: { jsonObject: false, jsonSchema: false, logprobs: false, grammar: false, vision: false, embeddings: false },
     async listModels() {
       return [];
     },
@@ -63,7 +64,7 @@ function piecesBackend(pieces: string[]): Backend {
 async function pipelineText(pieces: string[], stop: string[]): Promise<{ content: string; chunks: ChatCompletionChunk[] }> {
   const req = validateRequest({ model: "m", messages: [{ role: "user", content: "x" }], stream: true, stop });
   const chunks: ChatCompletionChunk[] = [];
-  for await (const c of runPipeline(req, { backend: piecesBackend(pieces), signal: new AbortController().signal })) chunks.push(c);
+  for await (const c of runPipeline(req, toGenerateRequest(req), { backend: piecesBackend(pieces), signal: new AbortController().signal })) chunks.push(c);
   return { content: chunks.map((c) => c.choices[0]?.delta.content ?? "").join(""), chunks };
 }
 
@@ -118,7 +119,7 @@ describe("regressions found by the fuzzer, on the real page↔worker path", () =
       status: 400,
       param: "tools[0].function.handler",
     });
-    expect(ctx.engine.connection.calls.size).toBe(0);
+    expect((await ctx.engine.stats()).pageCalls).toBe(0);
   });
 
   test("nesting deeper than postMessage's stack is a 400 naming its path, not a bare RangeError", async () => {
@@ -128,7 +129,7 @@ describe("regressions found by the fuzzer, on the real page↔worker path", () =
     const err = await ctx.engine.chat.completions.create({ model: "fake-1", messages }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as BadRequestError).param).toMatch(/^messages\[0\]\.content\[0\]\.extra/);
-    expect(ctx.engine.connection.calls.size).toBe(0);
+    expect((await ctx.engine.stats()).pageCalls).toBe(0);
   });
 
   test("a cycle in a tool's parameters is a 400 naming its path, not a 500", async () => {

@@ -4,6 +4,7 @@ import { ContextLengthExceededError } from "../../errors/classes.js";
 import type { LoadProgress, ModelInfo } from "../../openai/models.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../backend.js";
 import { promptTokens, tokenize } from "./tokenizer.js";
+import { schemaInstance } from "./schema-instance.js";
 import { hash, prng, pseudoText } from "./words.js";
 
 /** A model the fake serves: an id, or a ModelInfo-like record with at least an id. */
@@ -100,6 +101,8 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
   };
 
   return {
+    capabilities: { jsonObject: true, jsonSchema: true, logprobs: true, grammar: false, vision: false, embeddings: false },
+
     async listModels() {
       return models.map((m) => ({ ...m, cached: m.cached || cached.has(m.id) }));
     },
@@ -147,9 +150,11 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
       const rand = prng(seed);
       const scripted = await replyFor(req);
       let text = scripted ?? pseudoText(rand, 12 + Math.floor(rand() * 40));
-      // JSON mode without a script: a JSON object around the pseudo-text, so JSON.parse works.
-      // It does not follow a json_schema's shape; script `reply` for schema-shaped output.
-      if (scripted === null && req.response_format && req.response_format.type !== "text") text = JSON.stringify({ text });
+      // JSON mode without a script: what a constrained model would write. A JSON object around
+      // the pseudo-text, or a valid instance of the schema (a scripted reply is used as it is).
+      const format = req.response_format;
+      if (scripted === null && format?.type === "json_object") text = JSON.stringify({ text });
+      if (scripted === null && format?.type === "json_schema") text = JSON.stringify(schemaInstance(format.json_schema.schema ?? {}, rand));
       const tokens = tokenize(text);
       const limit = Math.min(req.max_tokens ?? Infinity, context - prompt.length);
       const delay = options.tokensPerSecond ? 1000 / options.tokensPerSecond : 0;

@@ -44,13 +44,13 @@ export class Completions {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const connection = await this.live();
-    const call = new Call(connection.calls, signal);
+    const call = new Call<ChatCompletionChunk>(connection, signal);
     const port = call.handOff(stream);
-    send(call, port, body, connection.rpc((host) => host.create(body, transfer(port, [port]))));
+    send(call, port, body, connection.rpc((host) => host.call("chat.completions.create", body, transfer(port, [port]))));
     const first = await call.next();
     if (!stream) {
       if (first?.t !== "result") throw new InternalServerError("The worker ended the call without a result.");
-      return first.completion;
+      return first.result as ChatCompletion;
     }
     if (first?.t !== "chunk") throw new InternalServerError("The worker ended the stream before it began.");
     const result = new Stream<ChatCompletionChunk>(async function* () {

@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk, ChatCompletionMessageToolCall, CompletionUsage, FinishReason } from "../../openai/chat.js";
 import type { Backend, GenerateEnd, GenerateEvent, GenerateRequest } from "../../backends/backend.js";
 import { newId, unixSeconds } from "../../runtime/ids.js";
+import { onAbort } from "../../util/abort.js";
 import { TextGate } from "./text-gate.js";
 import { parseToolCalls, renderTools, TOOL_CALL_OPEN } from "../../tools/hermes.js";
 import type { ValidRequest } from "./validate.js";
@@ -9,8 +10,26 @@ import type { ValidRequest } from "./validate.js";
 export interface PipelineContext {
   backend: Pick<Backend, "generate">;
   signal: AbortSignal;
-  /** The page's moderation hook: `true` ends the reply with `finish_reason: "content_filter"`. */
-  moderate?: ((text: string) => boolean | Promise<boolean>) | undefined;
+  /**
+   * Asks the page's moderation hook about new output text (only the text since the last
+   * question; the page keeps the whole reply). `true` ends the reply with `finish_reason:
+   * "content_filter"`, and text it flagged is never sent.
+   */
+  moderate?: ((delta: string) => Promise<boolean>) | undefined;
+}
+
+/**
+ * How many content chunks may wait for the page's moderation verdict at once. The pipeline asks
+ * about each delta as soon as the backend makes it and keeps generating; chunks leave, in order,
+ * once approved. A round trip to the page per delta would otherwise stall every token, and
+ * undo the batching of chunks into one message per worker task.
+ */
+const MODERATION_WINDOW = 64;
+
+interface Held {
+  chunk: ChatCompletionChunk;
+  verdict: Promise<boolean>;
+  settled: boolean;
 }
 
 type Choice = ChatCompletionChunk["choices"][number];
@@ -22,7 +41,7 @@ type Choice = ChatCompletionChunk["choices"][number];
  * parsing, moderation, ids and usage. A non-streamed completion is assembled from these very
  * chunks, which is why streamed and non-streamed replies can never disagree.
  */
-export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): AsyncGenerator<ChatCompletionChunk> {
+export async function* runPipeline(req: ValidRequest, generate: GenerateRequest, ctx: PipelineContext): AsyncGenerator<ChatCompletionChunk> {
   const id = newId("chatcmpl-");
   const created = unixSeconds();
   const chunk = (choices: Choice[], usage?: CompletionUsage): ChatCompletionChunk => {
@@ -34,20 +53,18 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
     chunk([{ index: 0, delta: d, finish_reason: finish, logprobs }]);
 
   const useTools = req.tools.length > 0 && req.tool_choice !== "none";
-  const generate = toGenerateRequest(req);
 
   // The backend gets its own signal so that a stop sequence or the moderation hook can end
   // generation early while the caller's signal stays untouched.
   const stopGen = new AbortController();
-  const onAbort = (): void => stopGen.abort();
-  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  const release = onAbort(ctx.signal, () => stopGen.abort());
   const events = ctx.backend.generate(generate, stopGen.signal)[Symbol.asyncIterator]();
 
   const stops = new TextGate(req.stop);
   const toolGate = useTools ? new TextGate([TOOL_CALL_OPEN]) : null;
   let toolText: string | null = null;
-  let content = "";
   let tokens = 0;
+  const held: Held[] = [];
   // An object, not a `let`: the emit helpers set it, and TypeScript does not track closures.
   const state: { finish: FinishReason | null } = { finish: null };
   let end: GenerateEnd | null = null;
@@ -58,14 +75,32 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
     // a proper error instead of breaking a stream that has already begun.
     let first: IteratorResult<GenerateEvent> | null = await events.next();
     yield delta({ role: "assistant", content: "" });
+    // Sends held chunks whose verdict is in (all of them with `all`, waiting as needed), in
+    // order; a flagged one ends the reply and nothing after it is sent.
+    const releaseHeld = async function* (all: boolean): AsyncGenerator<ChatCompletionChunk> {
+      while (held.length > 0) {
+        const head = held[0] as Held;
+        if (!all && !head.settled && held.length < MODERATION_WINDOW) return;
+        if (await head.verdict) {
+          state.finish = "content_filter";
+          held.length = 0;
+          return;
+        }
+        held.shift();
+        yield head.chunk;
+      }
+    };
     const emitContent = async function* (out: string, logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> {
       if (out.length === 0 && !logprobs) return;
-      if (ctx.moderate && out.length > 0 && (await ctx.moderate(content + out))) {
-        state.finish = "content_filter";
-        return;
-      }
-      content += out;
-      yield delta({ content: out }, null, logprobs);
+      const chunk = delta({ content: out }, null, logprobs);
+      if (!ctx.moderate || (out.length === 0 && held.length === 0)) return yield chunk;
+      const entry: Held = { chunk, verdict: out.length > 0 ? ctx.moderate(out) : Promise.resolve(false), settled: false };
+      entry.verdict.then(
+        () => (entry.settled = true),
+        () => (entry.settled = true),
+      );
+      held.push(entry);
+      yield* releaseHeld(false);
     };
     // Text before a tool call streams as content; from the opener on it is held for parsing.
     const emit = async function* (text: string, logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> {
@@ -101,10 +136,10 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
         break;
       }
     }
-    const endedByUs = state.finish !== null;
     if (!state.finish) yield* emit(stops.flush(), null);
     if (state.finish !== "content_filter" && toolGate && toolText === null) yield* emitContent(toolGate.flush(), null);
-    if (endedByUs || state.finish) {
+    yield* releaseHeld(true);
+    if (state.finish) {
       // Ended early by us: let the backend wind down and report its counts.
       stopGen.abort();
       for (;;) {
@@ -121,6 +156,7 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
       if (calls && !req.parallel_tool_calls) calls = calls.slice(0, 1);
       // Not a well-formed call: the caller gets the model's text as it was, not a guessed call.
       if (!calls && !state.finish) yield* emitContent(toolText, null);
+      yield* releaseHeld(true);
     }
     if (calls) {
       yield delta({
@@ -139,7 +175,7 @@ export async function* runPipeline(req: ValidRequest, ctx: PipelineContext): Asy
       });
     }
   } finally {
-    ctx.signal.removeEventListener("abort", onAbort);
+    release();
     stopGen.abort();
     await events.return?.();
   }

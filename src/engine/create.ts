@@ -1,0 +1,48 @@
+import { proxy } from "comlink";
+import { UsageError } from "../errors/usage.js";
+import { Connection, type WorkerLike } from "../rpc/connection.js";
+import type { HostConfig } from "../rpc/wire.js";
+import { Engine } from "./engine.js";
+import type { EngineOptions } from "./options.js";
+
+/**
+ * Connects to a worker that runs `serve()` and returns an `Engine`.
+ *
+ * @example
+ * ```ts
+ * const engine = await createEngine({
+ *   worker: new Worker(new URL("./worker.ts", import.meta.url), { type: "module" }),
+ * });
+ * ```
+ */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  if (!options?.worker) {
+    throw new UsageError(
+      "createEngine needs { worker }: new Worker(new URL(\"./worker.ts\", import.meta.url), { type: \"module\" }), where worker.ts calls serve() from \"pagellm/worker\".",
+      "worker",
+      "worker_required",
+    );
+  }
+  const factory = typeof options.worker === "function" ? options.worker : null;
+  const config: HostConfig = { ...(options.models ? { models: options.models } : {}), moderate: options.moderate !== undefined };
+  const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
+  // Every worker the engine ever starts gets the same configuration.
+  const start = async (worker: WorkerLike): Promise<Connection> => {
+    const connection = new Connection(worker, options.heartbeat ?? {}, options.moderate);
+    try {
+      await connection.ask((host) => host.configure(config, onProgress));
+      return connection;
+    } catch (err) {
+      connection.close();
+      throw err;
+    }
+  };
+  const engine = new Engine(await start(factory ? factory() : (options.worker as WorkerLike)), { factory, start, onProgress: options.onProgress });
+  try {
+    if (options.model) await engine.load(options.model);
+    return engine;
+  } catch (err) {
+    engine.close();
+    throw err;
+  }
+}

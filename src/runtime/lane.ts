@@ -1,0 +1,89 @@
+import { APIUserAbortError } from "../errors/classes.js";
+import { modelNotFound } from "../errors/not-found.js";
+import type { LoadProgress, ModelInfo } from "../openai/models.js";
+import type { Backend, GenerateEvent, GenerateRequest } from "../backends/backend.js";
+import { Beacon } from "../rpc/beacon.js";
+import { Queue } from "./queue.js";
+
+/**
+ * What every connection to one worker shares: the backend, its single FIFO lane, and the one
+ * record of which model is loaded. A SharedWorker serves many pages from one `Lane`. Backends
+ * keep no record of their own: the lane calls `load` only when its record says the model is not
+ * loaded, and forgets the model when the backend reports the GPU device lost.
+ */
+export class Lane {
+  readonly queue = new Queue();
+  private current: string | null = null;
+  private catalog: Promise<ModelInfo[]> | null = null;
+  private known: Map<string, ModelInfo> | null = null;
+
+  constructor(
+    readonly backend: Backend,
+    readonly beacon: Beacon = new Beacon(),
+  ) {}
+
+  /** The loaded model, if any. */
+  get loaded(): string | null {
+    return this.current;
+  }
+
+  models(): Promise<ModelInfo[]> {
+    this.catalog ??= this.backend.listModels().finally(() => (this.catalog = null));
+    return this.catalog;
+  }
+
+  /**
+   * A model of the catalog, by id. The ids and their static facts are remembered: listing the
+   * catalog asks the browser's cache about every model (about 140 lookups with WebLLM), which
+   * every request would otherwise pay before its first token. An unknown id looks again.
+   */
+  async find(id: string): Promise<ModelInfo> {
+    let model = this.known?.get(id);
+    if (!model) {
+      this.known = new Map((await this.models()).map((m) => [m.id, m]));
+      model = this.known.get(id);
+    }
+    if (!model) throw modelNotFound(id);
+    return model;
+  }
+
+  /** Drops the remembered ids, after the catalog changed. */
+  forget(): void {
+    this.known = null;
+  }
+
+  /** Loads `id` unless it is loaded already. Call only from inside a queued job. */
+  async ensureLoaded(id: string, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<void> {
+    if (this.current === id) return;
+    this.current = null;
+    await this.beacon.blocking(() => this.backend.load(id, { signal, onProgress }));
+    if (signal.aborted) throw new APIUserAbortError();
+    this.current = id;
+  }
+
+  /** Unloads the model. Call only from inside a queued job. */
+  async unload(): Promise<void> {
+    this.current = null;
+    await this.beacon.blocking(() => this.backend.unload());
+  }
+
+  /**
+   * The backend's `generate`, inside a busy window until its first event (the prefill). A lost
+   * GPU device unloads every model, so the next request must load again.
+   */
+  async *generate(request: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+    const events = this.backend.generate(request, signal)[Symbol.asyncIterator]();
+    try {
+      let next = await this.beacon.blocking(() => events.next());
+      while (!next.done) {
+        yield next.value;
+        next = await events.next();
+      }
+    } catch (err) {
+      if ((err as { code?: unknown })?.code === "device_lost") this.current = null;
+      throw err;
+    } finally {
+      await events.return?.();
+    }
+  }
+}
