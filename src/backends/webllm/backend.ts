@@ -6,6 +6,7 @@ import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../ba
 import { Catalog, type CacheBackend } from "./catalog.js";
 import { fromWebLLMError, isCspBlock, isFetchFailure } from "./errors.js";
 import { generate } from "./generate.js";
+import { MODEL_TYPE_EMBEDDING } from "./internals.js";
 import { checkGpu, diagnoseDownload, probeConfig, probeLibrary } from "./preflight.js";
 import { ProgressReporter } from "./progress.js";
 import { chatConfigUrl, modelLibUrl } from "./urls.js";
@@ -38,11 +39,17 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
  * The WebLLM backend: one `MLCEngine`, used directly inside pagellm's worker (WebLLM's own
  * `WebWorkerMLCEngineHandler` builds an engine we could not reach, sends errors as strings, and
  * makes one round trip per chunk).
+ *
+ * Which model is loaded is recorded once, by the host (`Lane.loaded`): it calls `load` only for
+ * a model it does not hold, `generate` only for the model it holds, and forgets the model when
+ * `generate` fails with `device_lost`. So this class keeps no record of its own; `generate`
+ * runs `request.model`, and the engine itself refuses a model it does not hold.
  */
 class WebLLMBackend implements Backend {
+  /** What WebLLM 0.2.86 honours: JSON mode with or without a schema, logprobs, EBNF grammars (xgrammar). */
+  readonly capabilities = { jsonObject: true, jsonSchema: true, logprobs: true, grammar: true, vision: false, embeddings: false };
   private readonly catalog: Catalog;
   private engine: MLCEngine | null = null;
-  private loaded: string | null = null;
   /** Work left running by an aborted load or an abandoned stream; the next call waits for it. */
   private idle: Promise<void> = Promise.resolve();
   /** Where WebLLM's progress reports go during a load. */
@@ -77,14 +84,13 @@ class WebLLMBackend implements Backend {
   async load(model: string, ctx: LoadContext): Promise<void> {
     await this.idle;
     const record = this.catalog.get(model);
-    if (!record || record.model_type === 1) throw new NotFoundError(`The model "${model}" does not exist.`);
+    if (!record || record.model_type === MODEL_TYPE_EMBEDDING) throw new NotFoundError(`The model "${model}" does not exist.`);
     const { signal } = ctx;
     const progress = new ProgressReporter(model, ctx.onProgress);
     const stopIfAborted = (): void => {
       if (signal.aborted) throw new APIUserAbortError("Model load was aborted.");
     };
     stopIfAborted();
-    if (this.loaded === model) return progress.report("ready", `${model} is already loaded.`, 1);
 
     let config: Awaited<ReturnType<typeof probeConfig>> = null;
     const lib = modelLibUrl(record.model_lib).url;
@@ -104,7 +110,6 @@ class WebLLMBackend implements Backend {
     }
 
     const engine = this.getEngine();
-    this.loaded = null;
     progress.report("fetch-library", `Loading the model library ${lib}`, 0.5);
     this.onReport = (r) => progress.webllm(r);
     // `reload` unloads the previous model first, then fetches config, library, tokenizer, weights.
@@ -126,7 +131,6 @@ class WebLLMBackend implements Backend {
       throw await this.explain(err, record, config, signal);
     }
     this.onReport = null;
-    this.loaded = model;
     if (progress.current !== "ready") progress.report("ready", `Loaded ${model}`, 1);
   }
 
@@ -148,28 +152,19 @@ class WebLLMBackend implements Backend {
 
   async unload(): Promise<void> {
     await this.idle;
-    this.loaded = null;
     await this.engine?.unload();
   }
 
   async *generate(request: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
     await this.idle;
     const engine = this.engine;
-    const model = this.loaded;
-    if (!engine || model === null) throw new InternalServerError("No model is loaded: call load() before generate().");
-    if (request.model !== model) throw new InternalServerError(`The model "${request.model}" is not loaded; "${model}" is.`);
-    try {
-      yield* generate(engine, model, request, {
-        signal,
-        leftRunning: (drain) => {
-          this.idle = this.idle.then(() => drain);
-        },
-      });
-    } catch (err) {
-      // WebLLM unloads every model by itself when the GPU device is lost.
-      if ((err as { code?: unknown })?.code === "device_lost") this.loaded = null;
-      throw err;
-    }
+    if (!engine) throw new InternalServerError("No model is loaded: call load() before generate().");
+    yield* generate(engine, request.model, request, {
+      signal,
+      leftRunning: (drain) => {
+        this.idle = this.idle.then(() => drain);
+      },
+    });
   }
 }
 

@@ -4,6 +4,7 @@ import { BadRequestError } from "../../errors/classes.js";
 import type { ModelInfo, ModelRecord } from "../../openai/models.js";
 import { inToolFamily } from "../../tools/families.js";
 import { F16_QUANT, requiredFeatures } from "./features.js";
+import { MODEL_TYPE_EMBEDDING } from "./internals.js";
 import { absoluteUrl } from "./urls.js";
 
 /** Where WebLLM keeps downloaded files. `"cache"` (Cache Storage) is WebLLM's default. */
@@ -118,7 +119,7 @@ export class Catalog {
   /** Every model, with `cached` read now. Embedding models are left out: they cannot chat. */
   async list(): Promise<ModelInfo[]> {
     const config = this.appConfig();
-    const chat = [...this.records.values()].filter((r) => r.model_type === undefined || r.model_type === null || r.model_type !== 1);
+    const chat = [...this.records.values()].filter((r) => r.model_type !== MODEL_TYPE_EMBEDDING);
     return Promise.all(
       chat.map(async (r) => {
         let cached = false;

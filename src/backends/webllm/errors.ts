@@ -1,8 +1,9 @@
 import { APIError, APIUserAbortError, BadRequestError, ContextLengthExceededError, EngineUnavailableError, InternalServerError, ModelLoadError, NotFoundError } from "../../errors/classes.js";
+import { ERROR_MESSAGES, ERROR_NAMES, REQUEST_ERROR_NAMES, WEBLLM_VERSION } from "./internals.js";
 
 /**
- * Maps what WebLLM throws to pagellm's error classes. WebLLM 0.2.86 exports only
- * `IntegrityError`, so its other classes are matched on `err.name`; a few failures are not
+ * Maps what WebLLM throws to pagellm's error classes. WebLLM exports only `IntegrityError`, so
+ * its other classes are matched on `err.name` (the names are in internals.ts); a few failures are not
  * WebLLM classes at all (a bare `TypeError` from Cache Storage, a `WebAssembly.CompileError`, a
  * plain `Error` when no adapter exists) and are matched on their message.
  */
@@ -90,28 +91,7 @@ export function downloadError(what: string, url: string, status: number, statusT
 }
 
 const FETCH_FAILURE = /Failed to fetch|Request failed|NetworkError|Load failed|network error/i;
-const REQUEST_ERRORS = new Set([
-  "MessageOrderError",
-  "SystemMessageOrderError",
-  "UnsupportedRoleError",
-  "ContentTypeError",
-  "UserMessageContentErrorForNonVLM",
-  "MultipleTextContentError",
-  "UnsupportedContentPartError",
-  "SeedTypeError",
-  "InvalidResponseFormatError",
-  "InvalidResponseFormatGrammarError",
-  "InvalidResponseFormatStructuralTagError",
-  "CustomResponseFormatError",
-  "CustomSystemPromptError",
-  "StreamingCountError",
-  "UnsupportedFieldsError",
-  "ConfigValueError",
-  "MinValueError",
-  "NonNegativeError",
-  "InvalidNumberStringError",
-  "DependencyError",
-]);
+const REQUEST_ERRORS: ReadonlySet<string> = new Set(REQUEST_ERROR_NAMES);
 
 /** Whether `err` is a download that failed inside WebLLM or Cache Storage. */
 export function isFetchFailure(err: unknown): boolean {
@@ -136,25 +116,25 @@ export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError 
   // Before the CompileError case: the library is fine, the policy is not.
   if (isCspBlock(err)) return new EngineUnavailableError(cspMessage(), UNAVAILABLE.csp);
   switch (name) {
-    case "WebGPUNotAvailableError":
-    case "WebGPUNotFoundError":
+    case ERROR_NAMES.webgpuUnavailable:
+    case ERROR_NAMES.webgpuNotFound:
       return new EngineUnavailableError(noWebGPUMessage(), UNAVAILABLE.webgpu);
-    case "ShaderF16SupportError":
+    case ERROR_NAMES.shaderF16:
       return new EngineUnavailableError(shaderF16Message(ctx.model, ctx.f32Alternative), UNAVAILABLE.f16);
-    case "FeatureSupportError":
+    case ERROR_NAMES.feature:
       return /shader-f16/.test(message)
         ? new EngineUnavailableError(shaderF16Message(ctx.model, ctx.f32Alternative), UNAVAILABLE.f16)
         : new EngineUnavailableError(`${message} Try another browser or GPU, or another model.`, UNAVAILABLE.feature);
-    case "DeviceLostError":
+    case ERROR_NAMES.deviceLost:
       return deviceLost();
-    case "ModelNotLoadedError":
+    case ERROR_NAMES.modelNotLoaded:
       if (ctx.loaded) return deviceLost();
       break;
-    case "ContextWindowSizeExceededError":
+    case ERROR_NAMES.contextWindow:
       return new ContextLengthExceededError(message.split("\n")[0] ?? message);
-    case "ModelNotFoundError":
+    case ERROR_NAMES.modelNotFound:
       return new NotFoundError(ctx.model ? `The model "${ctx.model}" does not exist.` : message);
-    case "IntegrityError": {
+    case ERROR_NAMES.integrity: {
       const url = (err as { url?: unknown }).url;
       return new ModelLoadError(message.split("\n")[0] ?? message, typeof url === "string" ? url : null, null);
     }
@@ -164,13 +144,13 @@ export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError 
     case "LinkError":
       return new ModelLoadError(
         `The model library${ctx.modelLib ? ` at ${ctx.modelLib}` : ""} is not a WebAssembly module that this version of ` +
-          `WebLLM (0.2.86) can run: ${message}. Check that model_lib points at a library built for it.`,
+          `WebLLM (${WEBLLM_VERSION}) can run: ${message}. Check that model_lib points at a library built for it.`,
         ctx.modelLib ?? null,
         null,
       );
   }
-  if (/Unable to find a compatible GPU/.test(message)) return new EngineUnavailableError(noAdapterMessage(), UNAVAILABLE.webgpu);
-  if (/Cannot initialize runtime because of requested max/.test(message)) {
+  if (message.includes(ERROR_MESSAGES.noAdapter)) return new EngineUnavailableError(noAdapterMessage(), UNAVAILABLE.webgpu);
+  if (message.includes(ERROR_MESSAGES.limits)) {
     return new EngineUnavailableError(`This GPU's WebGPU limits are too small for WebLLM: ${message}`, UNAVAILABLE.webgpu);
   }
   if (isFetchFailure(err)) {
@@ -179,7 +159,7 @@ export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError 
         "The browser may be offline, or a file of the model may be missing on its host.",
     );
   }
-  if (REQUEST_ERRORS.has(name) || (name === "RangeError" && message.startsWith("Make sure"))) {
+  if (REQUEST_ERRORS.has(name) || (name === ERROR_NAMES.range && message.startsWith(ERROR_MESSAGES.range))) {
     return new BadRequestError(message, name.includes("Message") || name.includes("Content") ? "messages" : null);
   }
   return new InternalServerError(`${name}: ${message}`);

@@ -2,35 +2,8 @@ import type { ChatCompletionChunk as WebLLMChunk, MLCEngine } from "@mlc-ai/web-
 import type { ChatCompletionTokenLogprob } from "../../openai/chat.js";
 import type { GenerateEvent, GenerateRequest } from "../backend.js";
 import { fromWebLLMError } from "./errors.js";
+import { pipelineOf } from "./pipeline.js";
 import { toWebLLMRequest } from "./request.js";
-
-/**
- * The parts of WebLLM's `LLMChatPipeline` (private in its types, public at run time) that give
- * exact token counts. Every use is guarded, so a WebLLM that renames them degrades to the
- * approximate counts below instead of breaking.
- */
-interface PipelineView {
-  filledKVCacheLength: number;
-  getCurRoundDecodingTotalTokens(): number;
-  getCurRoundCompletionTotalTokens(): number;
-  getCurRoundPrefillTotalTokens(): number;
-  getTokenLogprobArray(): ChatCompletionTokenLogprob[];
-}
-
-function pipelineOf(engine: MLCEngine, model: string): PipelineView | null {
-  const p = (engine as unknown as { loadedModelIdToPipeline?: Map<string, Partial<PipelineView>> }).loadedModelIdToPipeline?.get(model);
-  if (
-    p &&
-    typeof p.filledKVCacheLength === "number" &&
-    typeof p.getCurRoundDecodingTotalTokens === "function" &&
-    typeof p.getCurRoundCompletionTotalTokens === "function" &&
-    typeof p.getCurRoundPrefillTotalTokens === "function" &&
-    typeof p.getTokenLogprobArray === "function"
-  ) {
-    return p as PipelineView;
-  }
-  return null;
-}
 
 /** How one generation is being controlled from outside. */
 export interface GenerateControl {
@@ -92,11 +65,11 @@ export async function* generate(engine: MLCEngine, model: string, req: GenerateR
       let tokens = text.length > 0 ? 1 : 0;
       let logprobs: ChatCompletionTokenLogprob[] | undefined = choice.logprobs?.content ?? undefined;
       if (pipeline) {
-        const count = pipeline.getCurRoundCompletionTotalTokens();
+        const count = pipeline.completionTokens();
         tokens = count - tokensSeen;
         tokensSeen = count;
         if (req.logprobs) {
-          const all = pipeline.getTokenLogprobArray();
+          const all = pipeline.logprobs();
           logprobs = all.slice(logprobsSeen);
           logprobsSeen = all.length;
         }
@@ -114,10 +87,12 @@ export async function* generate(engine: MLCEngine, model: string, req: GenerateR
     // feeds back the token sampled before it; the last token sampled is never fed back), so
     // the whole prompt = filledKVCacheLength - decode steps, and the reused (cached) part is the
     // whole prompt minus what was prefilled. Read before the stream's `finally` runs, while
-    // nothing else can touch the pipeline (WebLLM holds the model's lock until then).
-    const prefilled = usage?.prompt_tokens ?? pipeline?.getCurRoundPrefillTotalTokens() ?? 0;
+    // nothing else can touch the pipeline (WebLLM holds the model's lock until then). Without
+    // the pipeline (a WebLLM other than the tested one; pipelineOf has warned), WebLLM's own
+    // count stands and nothing counts as cached.
+    const prefilled = usage?.prompt_tokens ?? pipeline?.prefilledTokens() ?? 0;
     let promptTokens = prefilled;
-    if (pipeline) promptTokens = Math.max(prefilled, pipeline.filledKVCacheLength - pipeline.getCurRoundDecodingTotalTokens());
+    if (pipeline) promptTokens = Math.max(prefilled, pipeline.kvCacheLength() - pipeline.decodedTokens());
     yield {
       type: "end",
       finish_reason: finish,

@@ -3,6 +3,7 @@ import type { ModelRecord } from "../../openai/models.js";
 import type { Catalog } from "./catalog.js";
 import { requiredFeatures } from "./features.js";
 import { downloadError, noAdapterMessage, noWebGPUMessage, shaderF16Message, UNAVAILABLE } from "./errors.js";
+import { CACHE_SCOPES } from "./internals.js";
 import { chatConfigUrl, modelFileUrl, modelLibUrl, tensorCacheUrl } from "./urls.js";
 
 /**
@@ -46,7 +47,7 @@ export async function checkGpu(record: ModelRecord, catalog: Catalog): Promise<v
 }
 
 /** Whether WebLLM already holds `url` in `scope`, so that it will not download it again. */
-async function held(scope: "webllm/config" | "webllm/wasm", url: string, catalog: Catalog, id: string): Promise<Response | boolean> {
+async function held(scope: (typeof CACHE_SCOPES)["config" | "wasm"], url: string, catalog: Catalog, id: string): Promise<Response | boolean> {
   try {
     if (catalog.backend === "cache") {
       const hit = await (await caches.open(scope)).match(new Request(url));
@@ -78,7 +79,7 @@ const isHtml = (res: Response): boolean => /text\/html/i.test(res.headers.get("c
 export async function probeConfig(record: ModelRecord, catalog: Catalog, signal: AbortSignal): Promise<ChatConfigFile | null> {
   const url = chatConfigUrl(record.model);
   const what = `the config (mlc-chat-config.json) of model "${record.model_id}"`;
-  const cached = await held("webllm/config", url, catalog, record.model_id);
+  const cached = await held(CACHE_SCOPES.config, url, catalog, record.model_id);
   let res: Response | { status: 0 };
   if (cached instanceof Response) res = cached;
   else if (cached) return null;
@@ -106,7 +107,7 @@ export async function probeConfig(record: ModelRecord, catalog: Catalog, signal:
  */
 export async function probeLibrary(record: ModelRecord, catalog: Catalog, signal: AbortSignal): Promise<void> {
   const { url, cached } = modelLibUrl(record.model_lib);
-  if (cached && (await held("webllm/wasm", url, catalog, record.model_id))) return;
+  if (cached && (await held(CACHE_SCOPES.wasm, url, catalog, record.model_id))) return;
   await probeFile(`the model library (model_lib) of model "${record.model_id}"`, url, signal, true);
 }
 

@@ -1,5 +1,6 @@
 import type { InitProgressReport } from "@mlc-ai/web-llm";
 import type { LoadProgress } from "../../openai/models.js";
+import { PROGRESS_TEXT } from "./internals.js";
 
 /**
  * Load progress in pagellm's own phases, reported from the first moment of a load. WebLLM's
@@ -24,15 +25,26 @@ export type Phase = keyof typeof SLICES;
 
 const MB = 1024 * 1024;
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const startsWith = (texts: readonly string[]): RegExp => new RegExp(`^(?:${texts.map(escape).join("|")})`);
+
+/** WebLLM's progress texts by phase (internals.ts), in the order they are tried. */
+const PHASE_TEXTS: [Phase, RegExp][] = [
+  ["fetch-weights", startsWith(PROGRESS_TEXT.fetchWeights)],
+  ["cache", startsWith(PROGRESS_TEXT.cache)],
+  ["compile", startsWith(PROGRESS_TEXT.compile)],
+  ["ready", startsWith(PROGRESS_TEXT.ready)],
+];
+/** "123MB fetched", "4.5 MB loaded": the megabytes that WebLLM names. */
+const MEGABYTES = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(?:${PROGRESS_TEXT.units.map(escape).join("|")})`);
+
 /** Reads one of WebLLM's progress texts: its phase, and the megabytes it names. */
 export function parseWebLLMText(text: string): { phase: Phase | null; mb: number | null } {
-  const mb = /(\d+(?:\.\d+)?)\s*MB (?:fetched|loaded)/.exec(text);
-  const size = mb?.[1] ? Number(mb[1]) : null;
-  if (/^Fetching param cache|^Start to fetch params/.test(text)) return { phase: "fetch-weights", mb: size };
-  if (/^Loading model from cache/.test(text)) return { phase: "cache", mb: size };
-  if (/^Loading GPU shader modules/.test(text)) return { phase: "compile", mb: null };
-  if (/^Finish loading/.test(text)) return { phase: "ready", mb: null };
-  return { phase: null, mb: size };
+  const phase = PHASE_TEXTS.find(([, re]) => re.test(text))?.[0] ?? null;
+  const mb = MEGABYTES.exec(text)?.[1];
+  // The shader and "finish" texts name no megabytes of download.
+  const size = mb !== undefined && phase !== "compile" && phase !== "ready" ? Number(mb) : null;
+  return { phase, mb: size };
 }
 
 /** Turns phases and WebLLM's reports into `LoadProgress` for one load. */

@@ -1,5 +1,8 @@
+import { MODEL_URL } from "./internals.js";
+
 /**
- * Where WebLLM 0.2.86 fetches a model's files from. These copy WebLLM's own rules exactly, so our
+ * Where WebLLM fetches a model's files from. These copy WebLLM's own rules (named in internals.ts,
+ * and checked against the installed WebLLM by test/node/webllm-contract.test.ts) exactly, so our
  * preflight probes and error messages name the very URL that WebLLM would ask for.
  */
 
@@ -23,18 +26,18 @@ export function absoluteUrl(url: string): string {
 export function modelBaseUrl(model: string): string {
   let url = absoluteUrl(model);
   if (!url.endsWith("/")) url += "/";
-  if (!/.+\/resolve\/.+\//.test(url)) url += "resolve/main/";
+  if (!MODEL_URL.hasBranch.test(url)) url += MODEL_URL.branch;
   return new URL(url).href;
 }
 
 /** `…/resolve/main/mlc-chat-config.json`: the first file WebLLM fetches. */
 export function chatConfigUrl(model: string): string {
-  return new URL("mlc-chat-config.json", modelBaseUrl(model)).href;
+  return new URL(MODEL_URL.chatConfig, modelBaseUrl(model)).href;
 }
 
 /** `…/resolve/main/tensor-cache.json`: the list of weight shards. */
 export function tensorCacheUrl(model: string): string {
-  return new URL("tensor-cache.json", modelBaseUrl(model)).href;
+  return new URL(MODEL_URL.tensorCache, modelBaseUrl(model)).href;
 }
 
 /** A file next to the config, such as `tokenizer.json`. */
@@ -49,7 +52,7 @@ export function modelFileUrl(model: string, file: string): string {
  * `webllm/wasm` cache.
  */
 export function modelLibUrl(modelLib: string): { url: string; cached: boolean } {
-  if (modelLib.includes("localhost")) return { url: absoluteUrl(modelLib), cached: false };
+  if (modelLib.includes(MODEL_URL.uncachedLibHost)) return { url: absoluteUrl(modelLib), cached: false };
   if (!modelLib.startsWith("http")) return { url: absoluteUrl(modelLib), cached: false };
   return { url: modelLib, cached: true };
 }
