@@ -1,13 +1,72 @@
 /**
  * OpenAI's chat completion types. Types only: nothing in this file exists at run time. Names and
- * shapes copy OpenAI's `openai` package (v6) so that code written against the hosted API
- * type-checks against pagellm unchanged. The wire stays snake_case, as OpenAI's does.
+ * shapes follow OpenAI's `openai` package (v6) so that code written against the hosted API
+ * type-checks against pagellm unchanged (`test/types/openai-compat.ts` holds that promise). The
+ * wire stays snake_case, as OpenAI's does.
+ *
+ * - **Requests** (`ChatCompletionCreateParams`) accept everything OpenAI's types accept, including
+ *   fields and parts a local text model cannot honour: ported code must compile, and such a
+ *   request then fails loudly (a 400 that names the field) instead of having the field dropped.
+ *   Each such field or part says so in its TSDoc.
+ * - **Messages and tools** under OpenAI's names (`ChatCompletionMessageParam`, `ChatCompletionTool`,
+ *   `ChatCompletionToolChoiceOption`, `ChatCompletionMessageToolCall` and the user and assistant
+ *   message types) name what runs locally, which is narrower than OpenAI's: they are also what a
+ *   validated request holds inside pagellm. The forms only OpenAI can run are the `…Unsupported…`
+ *   types, which `ChatCompletionCreateParams` accepts besides them.
+ * - **Results** are typed as precisely as pagellm produces them, and stay assignable to OpenAI's.
  */
+
+/** OpenAI's explicit prompt-cache marker on a content part. pagellm's KV-cache reuse is automatic. */
+export interface PromptCacheBreakpoint {
+  mode: "explicit";
+}
 
 /** A text part of a message's content, in OpenAI's array form. */
 export interface ChatCompletionContentPartText {
   type: "text";
   text: string;
+  /**
+   * A hint for OpenAI's prompt cache. It has no effect here, and changes nothing in the output:
+   * pagellm's KV cache reuses a shared prompt prefix on its own.
+   */
+  prompt_cache_breakpoint?: PromptCacheBreakpoint;
+}
+
+/** An image part. Refused at run time with a 400 naming the part: local models here take text only. */
+export interface ChatCompletionContentPartImage {
+  type: "image_url";
+  image_url: { url: string; detail?: "auto" | "low" | "high" };
+  prompt_cache_breakpoint?: PromptCacheBreakpoint;
+}
+
+/** An audio part. Refused at run time with a 400 naming the part: local models here take text only. */
+export interface ChatCompletionContentPartInputAudio {
+  type: "input_audio";
+  input_audio: { data: string; format: "wav" | "mp3" };
+  prompt_cache_breakpoint?: PromptCacheBreakpoint;
+}
+
+/** A refusal the assistant gave earlier, as a part of an assistant message's content. */
+export interface ChatCompletionContentPartRefusal {
+  type: "refusal";
+  refusal: string;
+}
+
+/** Any part of a user message's content. Only text parts run locally; the rest are refused at run time with a 400 naming the part. */
+export type ChatCompletionContentPart =
+  | ChatCompletionContentPartText
+  | ChatCompletionContentPartImage
+  | ChatCompletionContentPartInputAudio
+  | ChatCompletionContentPart.File;
+
+/** OpenAI's names for the content parts that have no top-level name. */
+export declare namespace ChatCompletionContentPart {
+  /** A file part. Refused at run time with a 400 naming the part: local models here take text only. */
+  interface File {
+    type: "file";
+    file: { file_data?: string; file_id?: string; filename?: string };
+    prompt_cache_breakpoint?: PromptCacheBreakpoint;
+  }
 }
 
 /** A system message. */
@@ -24,20 +83,55 @@ export interface ChatCompletionDeveloperMessageParam {
   name?: string;
 }
 
-/** A user message. Only text parts can run locally. */
+/**
+ * A user message, with text content. Narrower than OpenAI's, which also takes image, audio and
+ * file parts: those are `ChatCompletionUserMessageParamUnsupported`.
+ */
 export interface ChatCompletionUserMessageParam {
   role: "user";
   content: string | ChatCompletionContentPartText[];
   name?: string;
 }
 
-/** An assistant message from earlier in the conversation. */
+/**
+ * A user message with any of OpenAI's content parts. `create` accepts it so that ported code
+ * compiles; only its text parts can run, and any other part is refused at run time with a 400
+ * naming the part (`messages[i].content[j].type`).
+ */
+export interface ChatCompletionUserMessageParamUnsupported {
+  role: "user";
+  content: string | ChatCompletionContentPart[];
+  name?: string;
+}
+
+/**
+ * An assistant message from earlier in the conversation, as pagellm can replay it: text content
+ * and function tool calls. OpenAI's other forms are `ChatCompletionAssistantMessageParamUnsupported`.
+ */
 export interface ChatCompletionAssistantMessageParam {
   role: "assistant";
-  content?: string | ChatCompletionContentPartText[] | null;
+  /** Text, and refusal parts, which go back into the prompt as the text the model wrote. */
+  content?: string | (ChatCompletionContentPartText | ChatCompletionContentPartRefusal)[] | null;
   name?: string;
   refusal?: string | null;
   tool_calls?: ChatCompletionMessageToolCall[];
+}
+
+/**
+ * An assistant message in any of OpenAI's forms. `create` accepts it so that ported code compiles;
+ * what pagellm cannot replay is refused at run time with a 400 naming the field.
+ */
+export interface ChatCompletionAssistantMessageParamUnsupported {
+  role: "assistant";
+  content?: string | (ChatCompletionContentPartText | ChatCompletionContentPartRefusal)[] | null;
+  name?: string;
+  refusal?: string | null;
+  /** Custom tool calls are refused at run time with a 400 naming the call's `type`. */
+  tool_calls?: (ChatCompletionMessageFunctionToolCall | ChatCompletionMessageCustomToolCall)[];
+  /** A reference to an earlier audio reply. Refused at run time with a 400 naming the field: pagellm has no audio. */
+  audio?: { id: string } | null;
+  /** OpenAI's deprecated form of `tool_calls`. Refused at run time with a 400 naming the field; send `tool_calls`. */
+  function_call?: { name: string; arguments: string } | null;
 }
 
 /** The result of a tool call, sent back to the model. */
@@ -47,27 +141,61 @@ export interface ChatCompletionToolMessageParam {
   tool_call_id: string;
 }
 
-/** Any message of a request. */
+/** OpenAI's deprecated result of a `function_call`. Refused at run time with a 400 naming the role; send a `tool` message. */
+export interface ChatCompletionFunctionMessageParam {
+  role: "function";
+  content: string | null;
+  name: string;
+}
+
+/** A message pagellm can run. Narrower than OpenAI's union; the rest is `ChatCompletionMessageParamUnsupported`. */
 export type ChatCompletionMessageParam =
-  | ChatCompletionSystemMessageParam
   | ChatCompletionDeveloperMessageParam
+  | ChatCompletionSystemMessageParam
   | ChatCompletionUserMessageParam
   | ChatCompletionAssistantMessageParam
   | ChatCompletionToolMessageParam;
+
+/**
+ * The message forms of OpenAI's `ChatCompletionMessageParam` that only the hosted API runs. `create`
+ * accepts them so that ported code compiles, and refuses them at run time with a 400 naming the
+ * part or field.
+ */
+export type ChatCompletionMessageParamUnsupported =
+  | ChatCompletionUserMessageParamUnsupported
+  | ChatCompletionAssistantMessageParamUnsupported
+  | ChatCompletionFunctionMessageParam;
 
 /** A function the model may call. */
 export interface FunctionDefinition {
   name: string;
   description?: string;
+  /** The arguments, as a JSON Schema object. */
   parameters?: Record<string, unknown>;
   strict?: boolean | null;
 }
 
-/** A tool the model may call. Only function tools exist in chat completions. */
-export interface ChatCompletionTool {
+/** A function tool the model may call. */
+export interface ChatCompletionFunctionTool {
   type: "function";
   function: FunctionDefinition;
 }
+
+/** A tool that takes free text (or text in a grammar). Refused at run time with a 400 naming the tool; pagellm calls function tools only. */
+export interface ChatCompletionCustomTool {
+  type: "custom";
+  custom: {
+    name: string;
+    description?: string;
+    format?: { type: "text" } | { type: "grammar"; grammar: { definition: string; syntax: "lark" | "regex" } };
+  };
+}
+
+/**
+ * A tool the model may call: a function tool, the only kind that runs locally. Narrower than
+ * OpenAI's `ChatCompletionTool`, which also covers `ChatCompletionCustomTool` (`tools` accepts both).
+ */
+export type ChatCompletionTool = ChatCompletionFunctionTool;
 
 /** Forces one named function. */
 export interface ChatCompletionNamedToolChoice {
@@ -75,53 +203,167 @@ export interface ChatCompletionNamedToolChoice {
   function: { name: string };
 }
 
-/** How the model may use the tools. */
+/** Forces one named custom tool. Refused at run time with a 400 naming `tool_choice`. */
+export interface ChatCompletionNamedToolChoiceCustom {
+  type: "custom";
+  custom: { name: string };
+}
+
+/** The tools a request's model may use out of those in `tools`. */
+export interface ChatCompletionAllowedTools {
+  mode: "auto" | "required";
+  tools: { [key: string]: unknown }[];
+}
+
+/** Limits the model to some of the tools. Refused at run time with a 400 naming `tool_choice`. */
+export interface ChatCompletionAllowedToolChoice {
+  type: "allowed_tools";
+  allowed_tools: ChatCompletionAllowedTools;
+}
+
+/**
+ * How the model may use the tools. Narrower than OpenAI's, which also covers
+ * `ChatCompletionAllowedToolChoice` and `ChatCompletionNamedToolChoiceCustom` (`tool_choice`
+ * accepts them, and refuses them at run time).
+ */
 export type ChatCompletionToolChoiceOption = "none" | "auto" | "required" | ChatCompletionNamedToolChoice;
 
-/** A tool call the model made. */
-export interface ChatCompletionMessageToolCall {
+/** A call of a function tool. */
+export interface ChatCompletionMessageFunctionToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
 }
 
+/** A call of a custom tool, as an earlier assistant message may hold it. Refused at run time with a 400 naming the call. */
+export interface ChatCompletionMessageCustomToolCall {
+  id: string;
+  type: "custom";
+  custom: { name: string; input: string };
+}
+
+/**
+ * A tool call: a function call, the only kind pagellm makes or replays. Narrower than OpenAI's,
+ * which also covers `ChatCompletionMessageCustomToolCall`.
+ */
+export type ChatCompletionMessageToolCall = ChatCompletionMessageFunctionToolCall;
+
+// Type aliases, not interfaces as in openai-node: the validator casts a plain record to
+// `ResponseFormat`, and TypeScript treats interfaces as not overlapping index-signature types.
+
+/** `response_format: { type: "text" }`, the default. */
+export type ResponseFormatText = {
+  type: "text";
+};
+
+/** `response_format: { type: "json_object" }`: any JSON object. */
+export type ResponseFormatJSONObject = {
+  type: "json_object";
+};
+
+/** `response_format: { type: "json_schema" }`: JSON that follows a schema. */
+export type ResponseFormatJSONSchema = {
+  type: "json_schema";
+  json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null };
+};
+
 /** `response_format`: plain text, any JSON object, or JSON that follows a schema. */
-export type ResponseFormat =
-  | { type: "text" }
-  | { type: "json_object" }
-  | {
-      type: "json_schema";
-      json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null };
-    };
+export type ResponseFormat = ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema;
 
 /** `stream_options`. */
 export interface ChatCompletionStreamOptions {
   include_usage?: boolean;
+  /** OpenAI's padding against side channels on the network. Refused at run time with a 400 naming the field: nothing leaves the device. */
+  include_obfuscation?: boolean;
+}
+
+/** `audio`: spoken output. Refused at run time with a 400 naming the field. */
+export interface ChatCompletionAudioParam {
+  format: "wav" | "aac" | "mp3" | "flac" | "opus" | "pcm16";
+  voice: string | { id: string };
+}
+
+/** `prediction`: predicted output. Refused at run time with a 400 naming the field. */
+export interface ChatCompletionPredictionContent {
+  type: "content";
+  content: string | ChatCompletionContentPartText[];
+}
+
+/** `function_call: { name }`, OpenAI's deprecated form of a named `tool_choice`. */
+export interface ChatCompletionFunctionCallOption {
+  name: string;
 }
 
 /** The fields of a request that streaming and non-streaming calls share. */
 export interface ChatCompletionCreateParamsBase {
   model: string;
-  messages: ChatCompletionMessageParam[];
+  /** Messages in any of OpenAI's forms; those only the hosted API runs are refused at run time with a 400 naming the part or field. */
+  messages: (ChatCompletionMessageParam | ChatCompletionMessageParamUnsupported)[];
   temperature?: number | null;
   top_p?: number | null;
   max_tokens?: number | null;
   max_completion_tokens?: number | null;
   stream?: boolean | null;
   stream_options?: ChatCompletionStreamOptions | null;
-  tools?: ChatCompletionTool[];
-  tool_choice?: ChatCompletionToolChoiceOption;
+  /** Custom tools are refused at run time with a 400 naming the tool (`tools[i].type`). */
+  tools?: (ChatCompletionTool | ChatCompletionCustomTool)[];
+  /** `allowed_tools` and a named custom tool are refused at run time with a 400 naming `tool_choice`. */
+  tool_choice?: ChatCompletionToolChoiceOption | ChatCompletionAllowedToolChoice | ChatCompletionNamedToolChoiceCustom;
   parallel_tool_calls?: boolean;
   response_format?: ResponseFormat;
   seed?: number | null;
   stop?: string | string[] | null;
   presence_penalty?: number | null;
   frequency_penalty?: number | null;
+  /** How many choices to generate. Typed as OpenAI types it; anything but 1 is refused at run time with a 400 naming `n`. */
   n?: number | null;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
   logit_bias?: Record<string, number> | null;
   user?: string;
+  // The fields below belong to the hosted service. Declared so that ported code compiles; the
+  // worker refuses each with a 400 naming it (`Unrecognized request argument supplied`).
+  /** Spoken output. Refused at run time with a 400 naming the field. */
+  audio?: ChatCompletionAudioParam | null;
+  /** Deprecated `tool_choice`. Refused at run time with a 400 naming the field. */
+  function_call?: "none" | "auto" | ChatCompletionFunctionCallOption;
+  /** Deprecated `tools`. Refused at run time with a 400 naming the field. */
+  functions?: { name: string; description?: string; parameters?: Record<string, unknown> }[];
+  /** Stored-completion tags. Refused at run time with a 400 naming the field. */
+  metadata?: Record<string, string> | null;
+  /** Output modalities. Refused at run time with a 400 naming the field. */
+  modalities?: ("text" | "audio")[] | null;
+  /** Server-side moderation. Refused at run time with a 400 naming the field; use `createEngine({ moderate })`. */
+  moderation?: {
+    model: string;
+    policy?: { input?: { mode: "score" | "block" } | null; output?: { mode: "score" | "block" } | null } | null;
+  } | null;
+  /** Predicted output. Refused at run time with a 400 naming the field. */
+  prediction?: ChatCompletionPredictionContent | null;
+  /** Server prompt-cache key. Refused at run time with a 400 naming the field. */
+  prompt_cache_key?: string | null;
+  /** Server prompt-cache options. Refused at run time with a 400 naming the field. */
+  prompt_cache_options?: { mode?: "implicit" | "explicit"; ttl?: "30m" };
+  /** Server prompt-cache retention. Refused at run time with a 400 naming the field. */
+  prompt_cache_retention?: "in_memory" | "24h" | null;
+  /** Reasoning effort of OpenAI's reasoning models. Refused at run time with a 400 naming the field. */
+  reasoning_effort?: "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max" | null;
+  /** Abuse-detection identifier. Refused at run time with a 400 naming the field. */
+  safety_identifier?: string | null;
+  /** Processing tier. Refused at run time with a 400 naming the field. */
+  service_tier?: "auto" | "default" | "flex" | "scale" | "priority" | null;
+  /** Stored completions. Refused at run time with a 400 naming the field. */
+  store?: boolean | null;
+  /** Verbosity of OpenAI's reasoning models. Refused at run time with a 400 naming the field. */
+  verbosity?: "low" | "medium" | "high" | null;
+  /** Web search. Refused at run time with a 400 naming the field: nothing leaves the device. */
+  web_search_options?: {
+    search_context_size?: "low" | "medium" | "high";
+    user_location?: {
+      type: "approximate";
+      approximate: { city?: string; country?: string; region?: string; timezone?: string };
+    } | null;
+  };
 }
 
 /** A request that returns one `ChatCompletion`. */
@@ -137,7 +379,10 @@ export interface ChatCompletionCreateParamsStreaming extends ChatCompletionCreat
 /** Either kind of request. */
 export type ChatCompletionCreateParams = ChatCompletionCreateParamsNonStreaming | ChatCompletionCreateParamsStreaming;
 
-/** Why generation ended. WebLLM's non-standard `abort` never appears here. */
+/**
+ * Why generation ended. A subset of OpenAI's: pagellm never reports the deprecated
+ * `function_call`, and WebLLM's non-standard `abort` never appears here.
+ */
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 
 /** Token counts of one request, with OpenAI's meaning: `prompt_tokens` is the whole prompt. */
@@ -163,12 +408,16 @@ export interface ChatCompletionLogprobs {
   refusal: ChatCompletionTokenLogprob[] | null;
 }
 
-/** The assistant's reply. */
+/**
+ * The assistant's reply. OpenAI's optional `annotations`, `audio` and `function_call` are never
+ * produced, so they are not declared. `refusal` is null today: a local model refuses in plain text.
+ */
 export interface ChatCompletionMessage {
   role: "assistant";
   content: string | null;
   refusal: string | null;
-  tool_calls?: ChatCompletionMessageToolCall[];
+  /** Function calls only: pagellm runs no custom tools, so no narrowing on `type` is needed. */
+  tool_calls?: ChatCompletionMessageFunctionToolCall[];
 }
 
 /** A complete, non-streamed response. */
@@ -177,23 +426,24 @@ export interface ChatCompletion {
   object: "chat.completion";
   created: number;
   model: string;
-  choices: {
-    index: number;
-    message: ChatCompletionMessage;
-    finish_reason: FinishReason;
-    logprobs: ChatCompletionLogprobs | null;
-  }[];
+  choices: ChatCompletion.Choice[];
   usage?: CompletionUsage;
   system_fingerprint?: string;
 }
 
-/** A tool call as it arrives in a stream. */
-export interface ChatCompletionChunkToolCall {
-  index: number;
-  id?: string;
-  type?: "function";
-  function?: { name?: string; arguments?: string };
+/** OpenAI's names for the parts of a `ChatCompletion`. */
+export declare namespace ChatCompletion {
+  /** One choice; pagellm always returns exactly one. */
+  interface Choice {
+    index: number;
+    message: ChatCompletionMessage;
+    finish_reason: FinishReason;
+    logprobs: ChatCompletionLogprobs | null;
+  }
 }
+
+/** A tool call as it arrives in a stream. */
+export type ChatCompletionChunkToolCall = ChatCompletionChunk.Choice.Delta.ToolCall;
 
 /** One streamed piece of a response. */
 export interface ChatCompletionChunk {
@@ -201,17 +451,36 @@ export interface ChatCompletionChunk {
   object: "chat.completion.chunk";
   created: number;
   model: string;
-  choices: {
+  choices: ChatCompletionChunk.Choice[];
+  usage?: CompletionUsage | null;
+  system_fingerprint?: string;
+}
+
+/** OpenAI's names for the parts of a `ChatCompletionChunk`. */
+export declare namespace ChatCompletionChunk {
+  /** One choice's piece. */
+  interface Choice {
     index: number;
-    delta: {
+    delta: Choice.Delta;
+    finish_reason: FinishReason | null;
+    logprobs?: ChatCompletionLogprobs | null;
+  }
+  namespace Choice {
+    /** What this chunk adds to the reply. */
+    interface Delta {
       role?: "assistant";
       content?: string | null;
       refusal?: string | null;
-      tool_calls?: ChatCompletionChunkToolCall[];
-    };
-    finish_reason: FinishReason | null;
-    logprobs?: ChatCompletionLogprobs | null;
-  }[];
-  usage?: CompletionUsage | null;
-  system_fingerprint?: string;
+      tool_calls?: Delta.ToolCall[];
+    }
+    namespace Delta {
+      /** A piece of a tool call: `id`, `type` and the name come first, `arguments` in pieces. */
+      interface ToolCall {
+        index: number;
+        id?: string;
+        type?: "function";
+        function?: { name?: string; arguments?: string };
+      }
+    }
+  }
 }

@@ -1,11 +1,11 @@
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionTool, ChatCompletionToolChoiceOption } from "../openai/chat.js";
+import { contentText } from "../openai/content.js";
 
 /** Where a model's tool calls begin in its raw output. */
 export const TOOL_CALL_OPEN = "<tool_call>";
 const TOOL_CALL_BLOCK = /<tool_call>\s*([\s\S]*?)\s*(?:<\/tool_call>|$)/g;
 
-const textOf = (content: ChatCompletionMessageParam["content"]): string =>
-  typeof content === "string" ? content : (content ?? []).map((p) => p.text).join("");
+const textOf = contentText;
 
 /**
  * Renders tool definitions and earlier tool traffic into plain chat messages in the Hermes

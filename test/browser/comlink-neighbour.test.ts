@@ -23,7 +23,7 @@ test("an app's own comlink worker still gets its own errors, unchanged, beside a
     new Worker(new URL("./fixtures/app-comlink-worker.ts", import.meta.url), { type: "module" }),
   );
   expect(await app.echo("hi")).toBe("hi");
-  const err = (await app.boom().catch((e: unknown) => e)) as Error & Record<string, unknown>;
+  const err = (await (app.boom() as Promise<never>).catch((e: unknown) => e)) as Error & Record<string, unknown>;
   // comlink's own "throw" handler rebuilds an Error with the thrower's name and message.
   expect(err).toBeInstanceOf(Error);
   expect(err.name).toBe("TypeError");

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { BadRequestError } from "../../src/errors/classes.js";
 import { validateRequest } from "../../src/endpoints/chat/validate.js";
+import { contentText } from "../../src/openai/content.js";
 
 const base = { model: "fake-1", messages: [{ role: "user", content: "hi" }] };
 const tool = { type: "function", function: { name: "get_weather", parameters: { type: "object" } } };
@@ -25,6 +26,11 @@ const invalid: [string, unknown, string | null][] = [
   ["assistant with neither", { ...base, messages: [{ role: "assistant" }] }, "messages[0].content"],
   ["assistant tool_calls bad", { ...base, messages: [{ role: "assistant", tool_calls: [{ id: "a", type: "function", function: { name: "f" } }] }] }, "messages[0].tool_calls[0].function.arguments"],
   ["name not a string", { ...base, messages: [{ role: "user", content: "hi", name: 3 }] }, "messages[0].name"],
+  ["refusal part in a user message", { ...base, messages: [{ role: "user", content: [{ type: "refusal", refusal: "no" }] }] }, "messages[0].content[0].type"],
+  ["assistant refusal part without text", { ...base, messages: [{ role: "assistant", content: [{ type: "refusal" }] }] }, "messages[0].content[0].refusal"],
+  ["assistant refusal not a string", { ...base, messages: [{ role: "assistant", content: "x", refusal: 3 }] }, "messages[0].refusal"],
+  ["assistant audio", { ...base, messages: [{ role: "assistant", content: null, audio: { id: "audio_1" } }] }, "messages[0].audio"],
+  ["assistant function_call", { ...base, messages: [{ role: "assistant", content: null, function_call: { name: "f", arguments: "{}" } }] }, "messages[0].function_call"],
   ["temperature too high", { ...base, temperature: 2.5 }, "temperature"],
   ["temperature negative", { ...base, temperature: -0.1 }, "temperature"],
   ["temperature string", { ...base, temperature: "0.7" }, "temperature"],
@@ -104,6 +110,19 @@ describe("validateRequest accepts and normalizes", () => {
       response_format: { type: "json_object" },
     });
     expect(r.response_format).toEqual({ type: "json_object" });
+  });
+  test("an assistant's earlier refusal, as a part or as the field, goes back into the prompt as its text", () => {
+    const r = validateRequest({
+      ...base,
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: [{ type: "text", text: "I " }, { type: "refusal", refusal: "cannot." }] },
+        { role: "assistant", content: null, refusal: "No.", audio: null, function_call: null },
+        { role: "user", content: "ok" },
+      ],
+    });
+    expect(r.messages[2]).toMatchObject({ role: "assistant", content: "No." });
+    expect(contentText(r.messages[1]?.content)).toBe("I cannot.");
   });
   test("include_usage with stream", () => {
     expect(validateRequest({ ...base, stream: true, stream_options: { include_usage: true } }).include_usage).toBe(true);

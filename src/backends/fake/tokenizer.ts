@@ -1,3 +1,5 @@
+import { contentText } from "../../openai/content.js";
+
 /**
  * The fake backend's tokenizer. It is deterministic and documented so that tests can predict
  * usage exactly:
@@ -23,12 +25,7 @@ export function tokenize(text: string): string[] {
 export function promptTokens(messages: { role: string; content?: unknown }[]): string[] {
   const out: string[] = [];
   for (const m of messages) {
-    const content =
-      typeof m.content === "string"
-        ? m.content
-        : Array.isArray(m.content)
-          ? m.content.map((p: { text?: string }) => p.text ?? "").join("")
-          : "";
+    const content = contentText(m.content);
     // One push per token: spreading a long prompt's tokens into push()'s arguments overflows
     // the stack (a 1 MB prompt is some 200,000 arguments).
     out.push(`<|${m.role}|>`);

@@ -1,9 +1,9 @@
 import type { ChatCompletionMessageParam as WebLLMMessage, ChatCompletionRequestStreaming } from "@mlc-ai/web-llm";
 import type { ChatCompletionMessageParam } from "../../openai/chat.js";
 import type { GenerateRequest } from "../backend.js";
+import { contentText } from "../../openai/content.js";
 
-const text = (content: ChatCompletionMessageParam["content"] | undefined): string =>
-  typeof content === "string" ? content : (content ?? []).map((p) => p.text).join("");
+const text = contentText;
 
 /**
  * Our messages in WebLLM's shape. WebLLM takes only string content for text models (it rejects

@@ -1,4 +1,5 @@
 import { BadRequestError } from "../../errors/classes.js";
+import { contentText } from "../../openai/content.js";
 import type { ChatCompletionMessageParam, ChatCompletionTool, ChatCompletionToolChoiceOption, ResponseFormat } from "../../openai/chat.js";
 
 /** A request after validation: defaults filled in, `null`s dropped, one name per concept. */
@@ -79,7 +80,7 @@ function json(body: Obj): void {
   }
 }
 
-function content(v: unknown, param: string, required: boolean): void {
+function content(v: unknown, param: string, required: boolean, refusals = false): void {
   if (v === undefined || v === null) {
     if (required) throw bad(`'${param}' is required.`, param);
     return;
@@ -89,6 +90,11 @@ function content(v: unknown, param: string, required: boolean): void {
   v.forEach((part, j) => {
     const p = `${param}[${j}]`;
     if (!isObj(part)) throw bad(`'${p}' must be an object.`, p);
+    // An assistant's earlier refusal is text the model wrote; it goes back into the prompt as such.
+    if (refusals && part.type === "refusal") {
+      if (typeof part.refusal !== "string") throw bad(`'${p}.refusal' must be a string.`, `${p}.refusal`);
+      return;
+    }
     if (part.type !== "text") {
       throw bad(`Content part type '${String(part.type)}' is not supported: local models here take text only.`, `${p}.type`);
     }
@@ -120,7 +126,13 @@ function messages(v: unknown): ChatCompletionMessageParam[] {
     }
     if (m.name !== undefined && typeof m.name !== "string") throw bad(`'${p}.name' must be a string.`, `${p}.name`);
     if (m.role === "assistant") {
-      content(m.content, `${p}.content`, m.tool_calls === undefined);
+      if (m.refusal !== undefined && m.refusal !== null && typeof m.refusal !== "string") throw bad(`'${p}.refusal' must be a string.`, `${p}.refusal`);
+      // Hosted-only history: audio a model spoke, and the legacy function_call. Dropping them
+      // would silently change the conversation the model sees.
+      for (const key of ["audio", "function_call"]) {
+        if (m[key] !== undefined && m[key] !== null) throw bad(`'${p}.${key}' is not supported: local models take text only.`, `${p}.${key}`);
+      }
+      content(m.content, `${p}.content`, m.tool_calls === undefined && typeof m.refusal !== "string", true);
       if (m.tool_calls !== undefined) toolCalls(m.tool_calls, `${p}.tool_calls`);
     } else {
       content(m.content, `${p}.content`, true);
@@ -129,7 +141,13 @@ function messages(v: unknown): ChatCompletionMessageParam[] {
       throw bad(`'${p}.tool_call_id' is required for a tool message.`, `${p}.tool_call_id`);
     }
   });
-  return v as ChatCompletionMessageParam[];
+  // An earlier refusal, sent as the `refusal` field, is what the assistant said: it becomes the
+  // message's text, so the model sees its own words again.
+  return (v as Obj[]).map((m) => {
+    if (m.role !== "assistant" || typeof m.refusal !== "string" || m.refusal === "") return m;
+    const text = contentText(m.content);
+    return { ...m, content: text ? `${text}\n${m.refusal}` : m.refusal, refusal: null };
+  }) as unknown as ChatCompletionMessageParam[];
 }
 
 function stop(v: unknown): string[] {
