@@ -1,4 +1,5 @@
 import type { MainThreadResult, RenderRun } from "./longtasks.js";
+import type { ModerationResult } from "./moderation.js";
 import type { Mode } from "./pages/api.js";
 import type { BundleSize, EntryName } from "./size.js";
 import type { TargetCheck } from "./targets.js";
@@ -19,6 +20,7 @@ export interface BenchResult {
   };
   config: { tokens: number; chunksPerStream: number; fakeChunksPerStream: number; repeats: number; ttftSamples: number; modes: Mode[] };
   transport?: TransportResult;
+  moderation?: ModerationResult;
   mainThread?: {
     /** The figure the target is judged on: the demo's, or the bench page's when the demo could not be driven. */
     judged: MainThreadResult;
@@ -38,6 +40,7 @@ const LABELS: Record<Mode, string> = {
   b1: "    (b) on one thread [info]",
   "a-fake": "    (a), fakeBackend as shipped [info] *",
   "b-fake": "    (b), fakeBackend as shipped [info] *",
+  "b-mod": "    (b) with a trivial moderate hook [info]",
 };
 
 const int = (n: number): string => Math.round(n).toLocaleString("en-US");
@@ -98,6 +101,7 @@ function mainThreadSection(m: NonNullable<BenchResult["mainThread"]>): string[] 
 
 const ENTRY_LABELS: Record<EntryName, string> = {
   page: "pagellm page entry (`pagellm`)",
+  chatOnly: "an app calling only chat.completions (no comlink)",
   worker: "pagellm worker entry (`pagellm/worker`)",
   webllmClient: "WebLLM's CreateWebWorkerMLCEngine client",
   openai: "openai SDK",
@@ -129,6 +133,13 @@ export function formatTable(r: BenchResult): string {
     ],
   ];
   if (r.transport) sections.push(transportSection(r.transport, r.config));
+  if (r.moderation) {
+    const m = r.moderation;
+    sections.push([
+      `Moderation (${m.tokens.toLocaleString("en-US")}-token reply through pagellm's worker, ${m.with.samples.length} runs each, alternating)`,
+      `  without a hook ${m.without.median.toFixed(1)} ms, with a trivial hook ${m.with.median.toFixed(1)} ms: with/without = ${m.ratio.toFixed(2)}`,
+    ]);
+  }
   if (r.mainThread) sections.push(mainThreadSection(r.mainThread));
   if (r.size) sections.push(sizeSection(r.size));
   sections.push(targetsSection(r.targets));

@@ -20,6 +20,7 @@ import { formatTable, type BenchResult } from "./report.js";
 import { serveStatic } from "./server.js";
 import { bundleAll } from "./size.js";
 import { checkTargets } from "./targets.js";
+import { measureModeration, type ModerationResult } from "./moderation.js";
 import { measureTransport, type TransportOptions, type TransportResult } from "./transport.js";
 
 const quick = process.argv.includes("--quick");
@@ -64,11 +65,16 @@ async function main(): Promise<void> {
     cleanups.unshift(() => browser.close());
 
     let transport: TransportResult | undefined;
+    let moderation: ModerationResult | undefined;
     if (runs("transport")) {
       log("transport and time to first token...");
       const page = await open(browser, `${server.url}transport.html`, (p) => p.evaluate(() => window.transport!.ready));
       const options: TransportOptions = { ...config, log };
       transport = await measureTransport(page, options);
+      if (!quick) {
+        log("moderation: a 2,000-token reply with a trivial moderate hook, against the same reply without one...");
+        moderation = await measureModeration(page, 2_000, 9);
+      }
       if (quick && transport.ratios["b/a"].median < QUICK_FLOOR) {
         log(`b/a ${transport.ratios["b/a"].median.toFixed(2)} is under the floor ${QUICK_FLOOR}; measuring again in case it was a burst of load...`);
         transport = await measureTransport(page, options);
@@ -116,6 +122,7 @@ async function main(): Promise<void> {
         modes: config.modes,
       },
       ...(transport ? { transport } : {}),
+      ...(moderation ? { moderation } : {}),
       ...(mainThread ? { mainThread } : {}),
       ...(size ? { size } : {}),
       targets: checkTargets({ transport, mainThread: mainThread?.judged, control: mainThread?.control, size }),

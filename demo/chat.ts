@@ -1,6 +1,6 @@
 /**
  * The conversation: the transcript, the composer, and the request loop. Each send resends the
- * whole history (system prompt, then every turn), as the seed's multi-turn example does: the
+ * whole history (system prompt, then every turn), as OpenAI's multi-turn example does: the
  * model has no memory between calls, and the engine's KV cache makes the resent prefix cheap,
  * which the "cached" number under each reply shows.
  */

@@ -1,5 +1,5 @@
 /**
- * The settings panel: the system prompt and every sampling parameter the seed documents. The
+ * The settings panel: the system prompt and every sampling parameter of OpenAI's chat API. The
  * panel holds the values as typed, and `params()` turns exactly those into the request: a filled
  * field is sent as shown, an empty one is left out (so the engine's default applies), and the
  * preview under the fields is the very object `create` receives, minus the messages.

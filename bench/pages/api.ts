@@ -11,10 +11,11 @@ import { BENCH_MODEL } from "../synthetic.js";
  * - `b`: pagellm through its module Worker (comlink call + one MessagePort with credits);
  * - `c`: WebLLM's `WebWorkerMLCEngine` client and `WebWorkerMLCEngineHandler`, one round trip per chunk;
  * - `b1`: (b) with `serve()` on the page's thread: pagellm's CPU cost per chunk, with no parallelism;
- * - `a-fake`, `b-fake`: (a) and (b) with `fakeBackend` as shipped.
+ * - `a-fake`, `b-fake`: (a) and (b) with `fakeBackend` as shipped;
+ * - `b-mod`: (b) with a trivial `moderate` hook (`() => false`), for the moderation figure.
  * Only a, b and c count towards the targets; the others are there to explain them.
  */
-export type Mode = "a" | "b" | "c" | "b1" | "a-fake" | "b-fake";
+export type Mode = "a" | "b" | "c" | "b1" | "a-fake" | "b-fake" | "b-mod";
 
 /** One streamed reply, read to the end. */
 export interface StreamRun {

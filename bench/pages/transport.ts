@@ -51,6 +51,7 @@ async function setup(): Promise<Record<Mode, Open>> {
   const b = await createEngine({ worker: pagellmWorker("synthetic") });
   const b1 = await oneThread();
   const bFake = await createEngine({ worker: pagellmWorker("fake") });
+  const bMod = await createEngine({ worker: pagellmWorker("synthetic"), moderate: () => false });
   const c = new WebWorkerMLCEngine(new Worker(new URL("../workers/webllm.ts", import.meta.url), { type: "module" }));
   await c.reload(BENCH_MODEL);
   return {
@@ -60,6 +61,7 @@ async function setup(): Promise<Record<Mode, Open>> {
     b1: viaPagellm(b1),
     "a-fake": direct(fakeBackend(fakeOptions)),
     "b-fake": viaPagellm(bFake),
+    "b-mod": viaPagellm(bMod),
   };
 }
 

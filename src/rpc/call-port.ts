@@ -5,6 +5,12 @@ import type { CallDownMessage, CallUpMessage } from "./wire.js";
 
 let open = 0;
 
+/** A moderation question: the pieces of output it asks about, each waiting for its verdict. */
+interface Question {
+  seq: number;
+  pieces: { text: string; resolve: (flagged: boolean) => void; reject: (err: unknown) => void }[];
+}
+
 /** Call ports that are open now, across every connection; `stats()` reports it. */
 export const openCallPorts = (): number => open;
 
@@ -29,9 +35,11 @@ export class CallPort {
   private flushQueued = false;
   /** Whether a chunk has been sent yet. */
   private started = false;
-  /** Moderation verdicts still awaited, by sequence number. */
-  private readonly verdicts = new Map<number, { resolve: (flagged: boolean) => void; reject: (err: unknown) => void }>();
+  /** Moderation questions sent or being gathered, by sequence number, until their verdict. */
+  private readonly verdicts = new Map<number, Question>();
   private nextSeq = 0;
+  /** The question being gathered in this task, sent at its end. */
+  private question: Question | null = null;
   readonly signal = this.controller.signal;
 
   constructor(private readonly port: MessagePort) {
@@ -41,10 +49,12 @@ export class CallPort {
       if (msg.t === "credit") {
         this.credit += msg.n;
       } else if (msg.t === "verdict") {
-        const waiting = this.verdicts.get(msg.seq);
+        const question = this.verdicts.get(msg.seq);
         this.verdicts.delete(msg.seq);
-        if (msg.error) waiting?.reject(deserializeError(msg.error));
-        else waiting?.resolve(msg.flagged);
+        question?.pieces.forEach((p, i) => {
+          if (msg.error) p.reject(deserializeError(msg.error));
+          else p.resolve(msg.flaggedAt >= 0 && i >= msg.flaggedAt);
+        });
       } else {
         this.controller.abort(new APIUserAbortError());
       }
@@ -104,18 +114,26 @@ export class CallPort {
   }
 
   /**
-   * Asks the page's moderation hook about `text`, the output since the last question. Several
-   * questions may be in flight; the page answers them in order. Rejects with
-   * `APIUserAbortError` when the call ends first, so a page that goes away never strands the
-   * pipeline.
+   * Asks the page's moderation hook about `text`, the output since the last question; resolves
+   * `true` when it is flagged. Several questions may be in flight; the page answers them in
+   * order. The questions of one task travel as one message, and are still judged one by one.
+   * Rejects with `APIUserAbortError` when the call ends first, so a page that goes away never
+   * strands the pipeline.
    */
   moderate(text: string): Promise<boolean> {
     if (this.closed || this.signal.aborted) return Promise.reject(new APIUserAbortError());
-    const seq = this.nextSeq++;
-    return new Promise<boolean>((resolve, reject) => {
-      this.verdicts.set(seq, { resolve, reject });
-      this.post({ t: "moderate", seq, text });
-    });
+    let question = this.question;
+    if (!question) {
+      const asked: Question = { seq: this.nextSeq++, pieces: [] };
+      question = this.question = asked;
+      this.verdicts.set(asked.seq, asked);
+      nextTask(() => {
+        this.question = null;
+        this.post({ t: "moderate", seq: asked.seq, texts: asked.pieces.map((p) => p.text) });
+      });
+    }
+    const pieces = question.pieces;
+    return new Promise<boolean>((resolve, reject) => pieces.push({ text, resolve, reject }));
   }
 
   /** Sends the error (unless the page cancelled, and so knows already) and closes. */
@@ -133,7 +151,7 @@ export class CallPort {
     this.port.onmessage = null;
     this.port.close();
     this.controller.abort(new APIUserAbortError());
-    for (const waiting of this.verdicts.values()) waiting.reject(new APIUserAbortError());
+    for (const question of this.verdicts.values()) for (const p of question.pieces) p.reject(new APIUserAbortError());
     this.verdicts.clear();
     this.wake?.();
   }

@@ -63,7 +63,7 @@ export class Call<Item = unknown> {
     this.port.onmessage = (ev: MessageEvent<CallDownMessage<Item>>) => {
       const msg = ev.data;
       // Answered here, not by the reader: the worker holds the text back until the verdict.
-      if (msg.t === "moderate") return this.judge(msg.seq, msg.text);
+      if (msg.t === "moderate") return this.judge(msg.seq, msg.texts);
       this.sliceStart = performance.now();
       // The worker batches the chunks of one task into one message; readers see them one by one.
       if (msg.t === "chunks") for (const chunk of msg.chunks) this.inbox.push({ t: "chunk", chunk });
@@ -76,18 +76,22 @@ export class Call<Item = unknown> {
   }
 
   /**
-   * Runs the page's moderation hook on the whole output so far, one question at a time in the
-   * order asked, and answers the worker. The worker sends only the new text, so what crosses
-   * the boundary per delta is the delta.
+   * Runs the page's moderation hook on the whole output so far after each piece, one question
+   * at a time in the order asked, and answers the worker. The worker sends only the new pieces,
+   * so what crosses the boundary per delta is the delta; the first flagged piece ends the asking.
    */
-  private judge(seq: number, text: string): void {
-    const whole = (this.moderated += text);
+  private judge(seq: number, texts: string[]): void {
     const hook = this.owner.moderate;
     this.verdicts = this.verdicts.then(async () => {
       try {
-        this.up({ t: "verdict", seq, flagged: hook ? (await hook(whole)) === true : false });
+        let flaggedAt = -1;
+        for (let i = 0; i < texts.length && flaggedAt < 0; i++) {
+          this.moderated += texts[i] ?? "";
+          if (hook && (await hook(this.moderated)) === true) flaggedAt = i;
+        }
+        this.up({ t: "verdict", seq, flaggedAt });
       } catch (err) {
-        this.up({ t: "verdict", seq, flagged: true, error: serializeError(err) });
+        this.up({ t: "verdict", seq, flaggedAt: 0, error: serializeError(err) });
       }
     });
   }

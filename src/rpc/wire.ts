@@ -27,8 +27,11 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedEr
 export type CallUpMessage =
   | { t: "credit"; n: number }
   | { t: "cancel" }
-  /** The page's moderation verdict on the text of `moderate` message `seq`, or the hook's error. */
-  | { t: "verdict"; seq: number; flagged: boolean; error?: SerializedError };
+  /**
+   * The page's verdicts on `moderate` message `seq`: the index of the first piece its hook
+   * flagged (every later piece counts as flagged too), or -1; or the hook's error.
+   */
+  | { t: "verdict"; seq: number; flaggedAt: number; error?: SerializedError };
 
 /**
  * Worker → page, on a call's own MessagePort. `Item` is what the endpoint streams: chat chunks,
@@ -40,11 +43,13 @@ export type CallDownMessage<Item = unknown> =
   | { t: "result"; result: unknown }
   | { t: "progress"; progress: LoadProgress }
   /**
-   * New output text for the page's moderation hook: only the text since the last `moderate`
-   * message, so the cost per delta follows the delta, not the reply so far. The page keeps the
-   * whole text and answers with a `verdict` before the worker sends that text on.
+   * New output for the page's moderation hook, as the pieces (deltas) made since the last
+   * `moderate` message: only new text crosses, so the cost per delta follows the delta, not the
+   * reply so far, and the pieces of one worker task share one message. The page keeps the whole
+   * text, asks its hook once per piece, and answers with one `verdict` before the worker sends
+   * any of those pieces on.
    */
-  | { t: "moderate"; seq: number; text: string }
+  | { t: "moderate"; seq: number; texts: string[] }
   | { t: "loaded" }
   | { t: "end" }
   | { t: "error"; error: SerializedError };

@@ -23,7 +23,7 @@ async function text(stream: AsyncIterable<ChatCompletionChunk>, seen: ChatComple
   return out;
 }
 
-test("the seed's multi-turn loop runs for 5 turns, resending the whole history", async () => {
+test("the multi-turn loop of OpenAI's chat example runs for 5 turns, resending the whole history", async () => {
   const history: ChatCompletionMessageParam[] = [{ role: "system", content: "You are a Swiss assistant." }];
   const questions = ["Explain nFADP in 3 bullets.", "And for companies?", "Fines?", "Who enforces it?", "Thanks!"];
   let lastPrompt = 0;

@@ -84,7 +84,7 @@ describe("responses", () => {
     expect(streamed.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe(cut.choices[0]?.message.content);
   });
 
-  test("the seed's multi-turn loop reuses the KV cache and counts the whole prompt", async () => {
+  test("the multi-turn loop of OpenAI's chat example reuses the KV cache and counts the whole prompt", async () => {
     const history: ChatCompletionMessageParam[] = [{ role: "system", content: "You are a Swiss legal assistant." }];
     let previousPrompt = 0;
     let previousReply = 0;

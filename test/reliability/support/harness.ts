@@ -12,7 +12,7 @@ export function reliabilityEngine(options: ReliabilityWorkerOptions = {}, engine
   return createEngine({ ...engine, worker: reliabilityWorker(options) });
 }
 
-/** Tells a reliability worker to misbehave (see fixtures/worker.ts). */
+/** Tells a reliability worker to misbehave (see test/reliability/fixtures/worker.ts). */
 export function probe(worker: Worker, message: Probe): void {
   worker.postMessage(message);
 }

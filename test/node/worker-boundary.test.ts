@@ -6,7 +6,8 @@ import { Host } from "../../src/runtime/host.js";
 import { Lane } from "../../src/runtime/lane.js";
 import { nodeEngine } from "../support/node-engine.js";
 
-// Regression tests for problems found in review.
+// What crosses the page↔worker boundary, over a real worker_threads Worker: streams (tee, readable
+// streams), errors by class, a page end that goes away, progress hooks, and the fake's JSON modes.
 let ctx: Awaited<ReturnType<typeof nodeEngine>>;
 beforeAll(async () => {
   ctx = await nodeEngine({ reply: "one two three four five six seven eight", tokensPerSecond: 2000 });
@@ -112,6 +113,41 @@ test("the fake answers JSON mode with JSON", async () => {
   try {
     const j = await unscripted.engine.chat.completions.create({ model: "fake-1", messages: [{ role: "user", content: "JSON please" }], response_format: { type: "json_object" } });
     expect(() => JSON.parse(j.choices[0]?.message.content ?? "")).not.toThrow();
+  } finally {
+    await unscripted.close();
+  }
+});
+
+test("the fake answers json_schema with a valid instance of the schema, the same for the same seed", async () => {
+  const unscripted = await nodeEngine();
+  try {
+    const schema = {
+      type: "object",
+      properties: {
+        city: { type: "string", minLength: 2 },
+        days: { type: "integer", minimum: 1, maximum: 7 },
+        unit: { enum: ["c", "f"] },
+        tags: { type: "array", items: { type: "string" }, minItems: 1 },
+        where: { $ref: "#/$defs/point" },
+      },
+      required: ["city", "days", "unit", "tags", "where"],
+      additionalProperties: false,
+      $defs: { point: { type: "object", properties: { lat: { type: "number" }, lon: { type: "number" } }, required: ["lat", "lon"] } },
+    };
+    const ask = () =>
+      unscripted.engine.chat.completions.create({
+        model: "fake-1",
+        messages: [{ role: "user", content: "Weather?" }],
+        seed: 7,
+        response_format: { type: "json_schema", json_schema: { name: "weather", schema, strict: true } },
+      });
+    const a = JSON.parse((await ask()).choices[0]?.message.content ?? "");
+    expect(a).toMatchObject({ city: expect.any(String), days: expect.any(Number), unit: expect.stringMatching(/^[cf]$/), tags: expect.any(Array) });
+    expect(Number.isInteger(a.days) && a.days >= 1 && a.days <= 7).toBe(true);
+    expect(a.city.length).toBeGreaterThanOrEqual(2);
+    expect(a.where).toEqual({ lat: expect.any(Number), lon: expect.any(Number) });
+    expect(Object.keys(a).every((k) => k in schema.properties)).toBe(true);
+    expect(JSON.parse((await ask()).choices[0]?.message.content ?? "")).toEqual(a);
   } finally {
     await unscripted.close();
   }
