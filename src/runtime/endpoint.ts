@@ -10,6 +10,8 @@ export interface EndpointContext {
   call: CallPort;
   /** Whether the page has a moderation hook (ask `call.moderate` before sending text). */
   moderate: boolean;
+  /** The connection the call came on: its line in the lane's fair queue. */
+  owner: object;
   /** Progress of a load the call starts. */
   onProgress: (progress: LoadProgress) => void;
 }

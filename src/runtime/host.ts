@@ -66,7 +66,7 @@ export class Host implements HostApi {
     void this.lane()
       .then((lane) => {
         if (!handler) throw new BadRequestError(`Unknown endpoint '${String(endpoint)}'.`, null);
-        return handler(params, { lane, call, moderate: this.moderate, onProgress });
+        return handler(params, { lane, call, moderate: this.moderate, onProgress, owner: this });
       })
       .catch((err: unknown) => call.fail(err));
   }
@@ -77,7 +77,7 @@ export class Host implements HostApi {
     void this.lane()
       .then(async (lane) => {
         await lane.find(model);
-        await lane.queue.push(() => lane.ensureLoaded(model, call.signal, progress), call.signal);
+        await lane.queue.push(() => lane.ensureLoaded(model, call.signal, progress), call.signal, this);
         call.post({ t: "loaded" });
         call.close();
       })
@@ -87,7 +87,7 @@ export class Host implements HostApi {
   unload(): Promise<Reply<void>> {
     return reply(async () => {
       const lane = await this.lane();
-      await lane.queue.push(() => lane.unload(), new AbortController().signal);
+      await lane.queue.push(() => lane.unload(), new AbortController().signal, this);
     });
   }
 

@@ -7,18 +7,39 @@ interface Job {
   release: () => void;
 }
 
+/** The line of callers that give no owner. */
+const ANYONE = {};
+
 /**
- * A FIFO lane: one job runs at a time, because one GPU model serves one request at a time.
- * A job whose signal aborts while it waits leaves the queue at once and rejects; a running job
+ * The lane's queue: one job runs at a time, because one GPU model serves one request at a time.
+ *
+ * Fair between connections (tabs of a SharedWorker, pages on a leader tab): each connection has
+ * its own FIFO line, and the next job comes from the line served least recently. So a tab with
+ * ten requests waiting makes another tab's single request wait for at most the job running now,
+ * and two busy tabs alternate. Within one connection, jobs run in the order they were pushed.
+ *
+ * A job whose signal aborts while it waits leaves its line at once and rejects; a running job
  * that aborts is expected to wind down quickly, and the next job starts when it has.
  */
 export class Queue {
-  private readonly waiting: Job[] = [];
+  /** Each connection's waiting jobs, in order; a line is dropped when it empties. */
+  private readonly lines = new Map<object, Job[]>();
+  /**
+   * When each connection last had a job start (the queue's service count). Kept after its line
+   * empties, so a tab that sends its next request the moment the last one ends does not count as
+   * never served and jump ahead; weak, so a closed tab's connection is not held.
+   */
+  private readonly lastServed = new WeakMap<object, number>();
   private busy = false;
+  private served = 0;
+  /** Whose job runs now. */
+  private current: object | null = null;
 
-  /** Requests waiting for their turn. */
+  /** Requests waiting for their turn, on every line. */
   get queued(): number {
-    return this.waiting.length;
+    let n = 0;
+    for (const jobs of this.lines.values()) n += jobs.length;
+    return n;
   }
 
   /** 1 while a job runs. */
@@ -26,30 +47,58 @@ export class Queue {
     return this.busy ? 1 : 0;
   }
 
-  push<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  /** Whether any connection other than `owner` has work running or waiting. */
+  othersBusy(owner: object): boolean {
+    if (this.busy && this.current !== owner) return true;
+    for (const key of this.lines.keys()) if (key !== owner) return true;
+    return false;
+  }
+
+  /** Queues `task` on `owner`'s line (one line per connection: the object that stands for it). */
+  push<T>(task: () => Promise<T>, signal: AbortSignal, owner: object = ANYONE): Promise<T> {
     if (signal.aborted) return Promise.reject(new APIUserAbortError());
+    let jobs = this.lines.get(owner);
+    if (!jobs) this.lines.set(owner, (jobs = []));
+    const line = jobs;
     return new Promise<T>((resolve, reject) => {
       const job: Job = {
         release: onAbort(signal, () => {
-          const i = this.waiting.indexOf(job);
-          if (i >= 0) this.waiting.splice(i, 1);
+          const i = line.indexOf(job);
+          if (i >= 0) line.splice(i, 1);
+          if (line.length === 0 && this.lines.get(owner) === line) this.lines.delete(owner);
           reject(new APIUserAbortError());
         }),
         run: () => task().then(resolve, reject),
       };
-      this.waiting.push(job);
+      line.push(job);
       this.pump();
     });
   }
 
   private pump(): void {
     if (this.busy) return;
-    const job = this.waiting.shift();
-    if (!job) return;
+    // The line served least recently (never served counts as longest ago); ties go to the line
+    // that has waited longest, which the map's insertion order gives.
+    let owner: object | null = null;
+    let oldest = Infinity;
+    for (const key of this.lines.keys()) {
+      const last = this.lastServed.get(key) ?? -1;
+      if (last < oldest) {
+        oldest = last;
+        owner = key;
+      }
+    }
+    if (owner === null) return;
+    const line = this.lines.get(owner) as Job[];
+    const job = line.shift() as Job;
+    if (line.length === 0) this.lines.delete(owner);
     job.release();
+    this.lastServed.set(owner, this.served++);
     this.busy = true;
+    this.current = owner;
     void job.run().finally(() => {
       this.busy = false;
+      this.current = null;
       this.pump();
     });
   }

@@ -12,7 +12,7 @@ import { validateRequest } from "./validate.js";
  * the backend, then one job on the lane that loads the model if needed and runs the pipeline.
  * Everything that can fail without the GPU fails before the request is queued.
  */
-export const chatCompletions: EndpointHandler = async (params, { lane, call, moderate, onProgress }) => {
+export const chatCompletions: EndpointHandler = async (params, { lane, call, moderate, onProgress, owner }) => {
   const req = validateRequest(params);
   const model = await lane.find(req.model);
   checkCapabilities(req, lane.backend.capabilities);
@@ -31,7 +31,7 @@ export const chatCompletions: EndpointHandler = async (params, { lane, call, mod
       moderate: moderate ? (text) => call.moderate(text) : undefined,
     });
     await deliver(run, req.stream, call);
-  }, call.signal);
+  }, call.signal, owner);
   call.close();
 };
 
