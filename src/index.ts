@@ -3,7 +3,7 @@
  * imports WebLLM; the worker (`pagellm/worker`) does. It only re-exports.
  */
 export { createEngine } from "./engine/create.js";
-export { Engine } from "./engine/engine.js";
+export { Engine, EngineStatusEvent } from "./engine/engine.js";
 export type { EngineOptions, EngineStats, LoadOptions } from "./engine/options.js";
 export { Completions } from "./endpoints/chat/completions.js";
 export type { RequestOptions } from "./endpoints/chat/completions.js";
@@ -11,7 +11,7 @@ export { Models } from "./endpoints/models/models.js";
 export { Stream } from "./engine/stream.js";
 export type { WorkerLike } from "./rpc/connection.js";
 export type { HeartbeatOptions } from "./rpc/heartbeat.js";
-export type { HostStats } from "./rpc/wire.js";
+export type { EngineStatus, HostStats } from "./rpc/wire.js";
 export { createFetch } from "./http/create-fetch.js";
 export type { CreateFetchOptions } from "./http/create-fetch.js";
 export { serveOverServiceWorker } from "./sw/page.js";

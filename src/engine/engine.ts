@@ -4,6 +4,7 @@ import { UsageError } from "../errors/usage.js";
 import type { LoadProgress } from "../openai/models.js";
 import { Call, send } from "../rpc/call.js";
 import type { Connection, WorkerLike } from "../rpc/connection.js";
+import type { EngineStatus } from "../rpc/wire.js";
 import { liveAbortListeners } from "../util/abort.js";
 import { Completions } from "../endpoints/chat/completions.js";
 import { Models } from "../endpoints/models/models.js";
@@ -21,12 +22,31 @@ export interface Starter {
 export const closedError = (): UsageError =>
   new UsageError("This engine was closed with engine.close(). Create a new one with createEngine() before making more calls.", "engine", "engine_closed");
 
+/** The event an engine dispatches whenever its `status` changes. */
+export class EngineStatusEvent extends Event {
+  constructor(readonly status: EngineStatus) {
+    super("status");
+  }
+}
+
+/** The `status` event, typed, on top of `EventTarget`'s own signatures. */
+export interface Engine {
+  addEventListener(type: "status", listener: (event: EngineStatusEvent) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener(type: "status", listener: (event: EngineStatusEvent) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
 /**
  * The page's handle on a local model: OpenAI's `chat.completions` and `models`, plus load
  * control. Create one with `createEngine`.
+ *
+ * It is an `EventTarget`: `engine.addEventListener("status", (e) => show(e.status))` hears every
+ * change of `engine.status`, including loads that another tab started on a shared worker.
  */
-export class Engine {
+export class Engine extends EventTarget {
   #current: Connection;
+  #status: EngineStatus = { state: "idle" };
   #starting: Promise<Connection> | null = null;
   #recovering: Promise<void> | null = null;
   #closed = false;
@@ -40,11 +60,42 @@ export class Engine {
 
   /** @internal Use `createEngine`. */
   constructor(connection: Connection, starter: Starter) {
+    super();
     this.#current = connection;
+    this.#adopt(connection);
     this.#starter = starter;
     const live = (): Promise<Connection> => this.#live();
     this.chat = { completions: new Completions(live) };
     this.models = new Models(live);
+  }
+
+  /**
+   * Where the engine stands: `idle`, `loading` (with the latest progress), `ready` (with the
+   * model), `lost` (the GPU device or the worker; the next request recovers where it can) or
+   * `closed`. Every tab on a shared worker sees the same status, a tab that connects mid-load
+   * included. A `status` event is dispatched on each change.
+   */
+  get status(): EngineStatus {
+    return this.#status;
+  }
+
+  #setStatus(status: EngineStatus): void {
+    if (this.#status.state === "closed") return;
+    this.#status = status;
+    this.dispatchEvent(new EngineStatusEvent(status));
+  }
+
+  /** Makes `connection` the one whose status and death this engine reports. */
+  #adopt(connection: Connection): void {
+    connection.listener = {
+      status: (status) => {
+        if (connection === this.#current) this.#setStatus(status);
+      },
+      lost: (err) => {
+        if (connection === this.#current && !this.#closed) this.#setStatus({ state: "lost", code: err.code ?? "worker_crashed", message: err.message });
+      },
+    };
+    if (connection.status) this.#setStatus(connection.status);
   }
 
   /**
@@ -97,6 +148,7 @@ export class Engine {
         throw closedError();
       }
       this.#current = connection;
+      this.#adopt(connection);
       return connection;
     })();
     this.#starting = starting;
@@ -159,5 +211,6 @@ export class Engine {
   close(): void {
     this.#closed = true;
     this.#current.close();
+    this.#setStatus({ state: "closed" });
   }
 }

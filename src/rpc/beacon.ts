@@ -1,4 +1,4 @@
-import type { PulseDownMessage, PulseUpMessage } from "./wire.js";
+import type { EngineStatus, PulseDownMessage, PulseUpMessage } from "./wire.js";
 
 /**
  * The worker's side of the page's heartbeat. It answers pings on each page's heartbeat port,
@@ -12,6 +12,18 @@ import type { PulseDownMessage, PulseUpMessage } from "./wire.js";
 export class Beacon {
   private readonly ports = new Set<MessagePort>();
   private depth = 0;
+  private current: EngineStatus = { state: "idle" };
+
+  /** The engine's status, as every page was last told. */
+  get status(): EngineStatus {
+    return this.current;
+  }
+
+  /** Tells every connected page the engine's new status. */
+  setStatus(status: EngineStatus): void {
+    this.current = status;
+    this.post({ t: "status", status });
+  }
 
   /** Starts answering pings on `port`, and says at once whether the thread is busy. */
   watch(port: MessagePort): void {
@@ -23,6 +35,8 @@ export class Beacon {
     port.start?.();
     this.ports.add(port);
     port.postMessage({ t: this.depth > 0 ? "busy" : "ready" } satisfies PulseDownMessage);
+    // A page that connects mid-load sees the current progress at once, not at the next report.
+    port.postMessage({ t: "status", status: this.current } satisfies PulseDownMessage);
   }
 
   /** Opens a window of possibly blocking work; every `begin` needs one `end`. Windows nest. */

@@ -1,7 +1,7 @@
 import { releaseProxy, transfer, wrap, type Endpoint, type Remote } from "comlink";
 import { EngineUnavailableError, type APIError } from "../errors/classes.js";
 import { deserializeError } from "../errors/serialize.js";
-import type { HostApi, ModerateHook, Reply } from "./wire.js";
+import type { EngineStatus, HostApi, ModerateHook, Reply } from "./wire.js";
 import type { CallRegistry } from "./call.js";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.js";
 
@@ -34,6 +34,10 @@ export class Connection {
   private readonly unwatchTerminate: () => void;
   private readonly heartbeat: Heartbeat | null = null;
   private inflight = 0;
+  /** The engine status the worker reported last; null until it has. */
+  status: EngineStatus | null = null;
+  /** Who hears the worker's status reports and the connection's death (the engine). */
+  listener: { status(status: EngineStatus): void; lost(err: APIError): void } | null = null;
 
   constructor(
     private readonly worker: WorkerLike,
@@ -58,9 +62,16 @@ export class Connection {
     this.unwatchTerminate = isWorker(worker)
       ? watchTerminate(worker, () => this.kill(new EngineUnavailableError(`The pagellm worker was terminated (worker.terminate()). ${RECOVERY}`, "worker_crashed")))
       : () => {};
-    if (heartbeat !== false && typeof MessageChannel !== "undefined") {
-      const beat = new Heartbeat(heartbeat, () => this.calls.size > 0 || this.inflight > 0, (why) =>
-        this.kill(new EngineUnavailableError(`The pagellm worker is gone (${why}): it was terminated, crashed or hangs. ${RECOVERY}`, "worker_crashed")),
+    // The heartbeat's port also carries the engine's status, so it exists even with no pings.
+    if (typeof MessageChannel !== "undefined") {
+      const beat = new Heartbeat(
+        heartbeat,
+        () => this.calls.size > 0 || this.inflight > 0,
+        (why) => this.kill(new EngineUnavailableError(`The pagellm worker is gone (${why}): it was terminated, crashed or hangs. ${RECOVERY}`, "worker_crashed")),
+        (status) => {
+          this.status = status;
+          this.listener?.status(status);
+        },
       );
       this.heartbeat = beat;
       // Fire and forget: the answer is the pongs, and a worker that never answers is what the
@@ -96,6 +107,7 @@ export class Connection {
     if (this.deathError) return;
     this.deathError = err;
     this.onDeath?.(err);
+    this.listener?.lost(err);
     for (const call of [...this.calls]) call.fail(err);
     this.heartbeat?.stop();
     this.detach();

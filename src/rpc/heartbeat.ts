@@ -1,4 +1,4 @@
-import type { PulseDownMessage, PulseUpMessage } from "./wire.js";
+import type { EngineStatus, PulseDownMessage, PulseUpMessage } from "./wire.js";
 
 /**
  * Bounds of the heartbeat, the last of the ways an engine notices that its worker is gone. The
@@ -56,13 +56,19 @@ export class Heartbeat {
   private lastTick = 0;
   private stopped = false;
 
+  /** Whether to ping at all; with `heartbeat: false` the port still carries the engine's status. */
+  private readonly pinging: boolean;
+
   constructor(
-    options: HeartbeatOptions,
+    options: HeartbeatOptions | false,
     private readonly pending: () => boolean,
     /** Called once the worker is known to be gone, with why, as a phrase. */
     private readonly onDead: (why: string) => void,
+    /** Called with each status the worker reports. */
+    private readonly onStatus: (status: EngineStatus) => void = () => {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.pinging = options !== false;
+    this.options = { ...DEFAULTS, ...(options || {}) };
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.remote = channel.port2;
@@ -71,6 +77,7 @@ export class Heartbeat {
       this.lastSeen = now();
       if (ev.data?.t === "busy") this.busy = true;
       else if (ev.data?.t === "ready") this.busy = false;
+      else if (ev.data?.t === "status") this.onStatus(ev.data.status);
     };
     // Node reports the far end's closing, which a terminated worker_threads Worker does at once;
     // browsers do not (yet), and the listener then never fires.
@@ -84,7 +91,7 @@ export class Heartbeat {
 
   /** Starts pinging, if it is not already, because a call has begun. */
   wake(): void {
-    if (this.timer !== null || this.stopped) return;
+    if (this.timer !== null || this.stopped || !this.pinging) return;
     const t = now();
     this.lastSeen = Math.max(this.lastSeen, t);
     this.lastTick = t;

@@ -58,11 +58,29 @@ export type CallDownMessage<Item = unknown> =
 export type PulseUpMessage = { t: "ping" };
 
 /**
- * Worker → page, on the heartbeat port: the answer to a ping, or a warning. `busy` says the
- * worker's thread is about to do work that may block it (loading a model, compiling, a prefill),
- * so a silence is not yet a death; `ready` says that work is over.
+ * Worker → page, on the heartbeat port: the answer to a ping, a warning, or the engine's status.
+ * `busy` says the worker's thread is about to do work that may block it (loading a model,
+ * compiling, a prefill), so a silence is not yet a death; `ready` says that work is over.
+ * `status` reaches every connected page whenever it changes, and a page that connects gets the
+ * current one at once.
  */
-export type PulseDownMessage = { t: "pong" } | { t: "busy" } | { t: "ready" };
+export type PulseDownMessage = { t: "pong" } | { t: "busy" } | { t: "ready" } | { t: "status"; status: EngineStatus };
+
+/**
+ * Where the engine stands, the same for every tab that shares its worker:
+ * - `idle`: no model is loaded;
+ * - `loading`: a model is loading, with the latest progress (whichever tab started the load);
+ * - `ready`: `model` is loaded and serving;
+ * - `lost`: the GPU device or the worker was lost (`code`: `device_lost`, `worker_crashed`,
+ *   `leader_changed`); the next request recovers by itself where it can;
+ * - `closed`: this page closed its engine.
+ */
+export type EngineStatus =
+  | { state: "idle" }
+  | { state: "loading"; model: string; progress: LoadProgress }
+  | { state: "ready"; model: string }
+  | { state: "lost"; code: string; message: string }
+  | { state: "closed" };
 
 /** Counters that prove the worker releases what it opens. */
 export interface HostStats {

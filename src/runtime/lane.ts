@@ -52,19 +52,35 @@ export class Lane {
     this.known = null;
   }
 
-  /** Loads `id` unless it is loaded already. Call only from inside a queued job. */
+  /**
+   * Loads `id` unless it is loaded already. Call only from inside a queued job. Every connected
+   * page sees the load's progress in the engine's status, whichever page started it.
+   */
   async ensureLoaded(id: string, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<void> {
     if (this.current === id) return;
     this.current = null;
-    await this.beacon.blocking(() => this.backend.load(id, { signal, onProgress }));
-    if (signal.aborted) throw new APIUserAbortError();
+    const report = (progress: LoadProgress): void => {
+      this.beacon.setStatus({ state: "loading", model: id, progress });
+      onProgress(progress);
+    };
+    try {
+      // Pages learn at once that a load began, before the backend's first report.
+      this.beacon.setStatus({ state: "loading", model: id, progress: { model: id, phase: "start", progress: 0, text: `Loading ${id}`, elapsed_ms: 0 } });
+      await this.beacon.blocking(() => this.backend.load(id, { signal, onProgress: report }));
+      if (signal.aborted) throw new APIUserAbortError();
+    } catch (err) {
+      this.beacon.setStatus({ state: "idle" });
+      throw err;
+    }
     this.current = id;
+    this.beacon.setStatus({ state: "ready", model: id });
   }
 
   /** Unloads the model. Call only from inside a queued job. */
   async unload(): Promise<void> {
     this.current = null;
     await this.beacon.blocking(() => this.backend.unload());
+    this.beacon.setStatus({ state: "idle" });
   }
 
   /**
@@ -80,7 +96,11 @@ export class Lane {
         next = await events.next();
       }
     } catch (err) {
-      if ((err as { code?: unknown })?.code === "device_lost") this.current = null;
+      if ((err as { code?: unknown })?.code === "device_lost") {
+        this.current = null;
+        const message = err instanceof Error ? err.message : "The GPU device was lost.";
+        this.beacon.setStatus({ state: "lost", code: "device_lost", message });
+      }
       throw err;
     } finally {
       await events.return?.();

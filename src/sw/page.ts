@@ -1,4 +1,5 @@
-import { BadRequestError, EngineUnavailableError } from "../errors/classes.js";
+import { EngineUnavailableError } from "../errors/classes.js";
+import { UsageError } from "../errors/usage.js";
 import { isPagellmMessage } from "./is-message.js";
 import type {
   CancelMessage,
@@ -30,7 +31,7 @@ export interface ServeOverServiceWorkerOptions {
  * each request here over a MessageChannel, and the response streams back chunk by chunk. Call the
  * returned function to stop; requests still in flight are then aborted, and new ones get 503
  * unless another page serves an engine. A page serves one engine at a time; a second call before
- * stopping the first throws `BadRequestError`.
+ * stopping the first throws `UsageError`.
  *
  * @example
  * ```ts
@@ -48,9 +49,10 @@ export function serveOverServiceWorker(engine: { fetch: typeof fetch }, options:
     );
   }
   if (serving) {
-    throw new BadRequestError(
+    throw new UsageError(
       "This page already serves an engine over the service worker. Call the function that serveOverServiceWorker returned before serving another.",
       "engine",
+      "already_serving",
     );
   }
   serving = true;

@@ -3,7 +3,7 @@
 // MessageChannel. No engine runs in the service worker.
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { serveOverServiceWorker, type ChatCompletion } from "../../src/index.js";
+import { serveOverServiceWorker, UsageError, type ChatCompletion } from "../../src/index.js";
 import { fakeEngine } from "./harness.js";
 import { expectSchema, sseEvents, validatingFetch } from "./rest-support.js";
 
@@ -58,6 +58,7 @@ describe("with this page serving its engine", () => {
 
   test("a page serves one engine at a time", () => {
     expect(() => serveOverServiceWorker(slow)).toThrow(/already serves an engine/);
+    expect(() => serveOverServiceWorker(slow)).toThrow(UsageError);
   });
 
   test("a plain fetch gets JSON, with pagellm's headers", async () => {
