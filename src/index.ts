@@ -10,6 +10,8 @@ export type { RequestOptions } from "./endpoints/chat/completions.js";
 export { Models } from "./endpoints/models/models.js";
 export { Stream } from "./engine/stream.js";
 export type { WorkerLike } from "./rpc/connection.js";
+export { sharedWorker } from "./tabs/shared-worker.js";
+export type { SharedEngineWorker, SharedWorkerOptions } from "./tabs/shared-worker.js";
 export type { HeartbeatOptions } from "./rpc/heartbeat.js";
 export type { EngineStatus, HostStats } from "./rpc/wire.js";
 export { createFetch } from "./http/create-fetch.js";

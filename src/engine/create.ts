@@ -1,7 +1,9 @@
 import { proxy } from "comlink";
 import { UsageError } from "../errors/usage.js";
 import { Connection, type WorkerLike } from "../rpc/connection.js";
+import { holdPresence } from "../rpc/presence.js";
 import type { HostConfig } from "../rpc/wire.js";
+import { isSharedEngineWorker } from "../tabs/shared-worker.js";
 import { Engine } from "./engine.js";
 import type { EngineOptions } from "./options.js";
 
@@ -23,21 +25,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       "worker_required",
     );
   }
-  const factory = typeof options.worker === "function" ? options.worker : null;
+  const given = options.worker;
+  const factory = isSharedEngineWorker(given) ? () => given.connect() : typeof given === "function" ? given : null;
   const config: HostConfig = { ...(options.models ? { models: options.models } : {}), moderate: options.moderate !== undefined };
   const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
   // Every worker the engine ever starts gets the same configuration.
   const start = async (worker: WorkerLike): Promise<Connection> => {
-    const connection = new Connection(worker, options.heartbeat ?? {}, options.moderate);
+    const presence = await holdPresence();
+    const connection = new Connection(worker, options.heartbeat ?? {}, options.moderate, presence?.release);
     try {
-      await connection.ask((host) => host.configure(config, onProgress));
+      await connection.ask((host) => host.configure(presence ? { ...config, presence: presence.name } : config, onProgress));
       return connection;
     } catch (err) {
       connection.close();
       throw err;
     }
   };
-  const engine = new Engine(await start(factory ? factory() : (options.worker as WorkerLike)), { factory, start, onProgress: options.onProgress });
+  const engine = new Engine(await start(factory ? await factory() : (given as WorkerLike)), { factory, start, onProgress: options.onProgress });
   try {
     if (options.model) await engine.load(options.model);
     return engine;

@@ -12,7 +12,7 @@ import type { EngineStats, LoadOptions } from "./options.js";
 
 /** How an engine makes connections: to `worker`, configured; and the factory, when it has one. */
 export interface Starter {
-  factory: (() => WorkerLike) | null;
+  factory: (() => WorkerLike | Promise<WorkerLike>) | null;
   /** The engine-wide progress hook, which sees every load, `load()` included. */
   onProgress: ((progress: LoadProgress) => void) | undefined;
   start(worker: WorkerLike): Promise<Connection>;
@@ -132,7 +132,7 @@ export class Engine extends EventTarget {
     const previous = this.#starting;
     const starting = (async (): Promise<Connection> => {
       await previous?.catch(() => {});
-      const next = worker ?? this.#starter.factory?.();
+      const next = worker ?? (await this.#starter.factory?.());
       if (!next) {
         throw new UsageError(
           "This engine was created with a worker object, so it cannot make another: pass one, engine.restart(new Worker(...)), " +

@@ -3,6 +3,7 @@ import type { RequestOptions } from "../endpoints/chat/completions.js";
 import type { WorkerLike } from "../rpc/connection.js";
 import type { HeartbeatOptions } from "../rpc/heartbeat.js";
 import type { HostStats } from "../rpc/wire.js";
+import type { SharedEngineWorker } from "../tabs/shared-worker.js";
 
 /** Options of `engine.load`. */
 export interface LoadOptions extends RequestOptions {
@@ -23,7 +24,7 @@ export interface EngineOptions {
    * configuration again, and loads its model on demand. With a worker object instead, the engine
    * cannot make another; call `engine.restart(newWorker)`.
    */
-  worker: WorkerLike | (() => WorkerLike);
+  worker: WorkerLike | (() => WorkerLike) | SharedEngineWorker;
   /**
    * How the engine notices a worker that died without any report (the browser killed it, it is
    * stuck in a loop): a heartbeat on its own port while calls are pending. By default 5 s of

@@ -4,6 +4,8 @@ import { nextTask } from "./next-task.js";
 import type { CallDownMessage, CallUpMessage } from "./wire.js";
 
 let open = 0;
+/** Every open call port, so that a page that went away can have all of its calls ended. */
+type Owner = Set<CallPort>;
 
 /** A moderation question: the pieces of output it asks about, each waiting for its verdict. */
 interface Question {
@@ -42,8 +44,13 @@ export class CallPort {
   private question: Question | null = null;
   readonly signal = this.controller.signal;
 
-  constructor(private readonly port: MessagePort) {
+  constructor(
+    private readonly port: MessagePort,
+    /** The calls of the same connection, which this one joins while it is open. */
+    private readonly owner?: Owner,
+  ) {
     open++;
+    owner?.add(this);
     port.onmessage = (ev: MessageEvent<CallUpMessage>) => {
       const msg = ev.data;
       if (msg.t === "credit") {
@@ -136,6 +143,12 @@ export class CallPort {
     return new Promise<boolean>((resolve, reject) => pieces.push({ text, resolve, reject }));
   }
 
+  /** Ends the call because its page is gone: generation stops and nothing more is sent. */
+  abandon(): void {
+    this.controller.abort(new APIUserAbortError());
+    this.close();
+  }
+
   /** Sends the error (unless the page cancelled, and so knows already) and closes. */
   fail(err: unknown): void {
     if (!this.signal.aborted) this.post({ t: "error", error: serializeError(err) });
@@ -144,6 +157,7 @@ export class CallPort {
 
   close(): void {
     if (this.closed) return;
+    this.owner?.delete(this);
     // Chunks still batched go out unless the page has cancelled (then it reads nothing more).
     if (!this.signal.aborted) this.flush();
     this.closed = true;

@@ -44,6 +44,8 @@ export class Connection {
     heartbeat: HeartbeatOptions | false = {},
     /** The page's moderation hook, which every call on this connection answers with. */
     readonly moderate?: ModerateHook,
+    /** Lets go of the page's presence lock (see `presence.ts`) when the connection ends. */
+    private readonly leave: () => void = () => {},
   ) {
     this.dead = new Promise<never>((_, reject) => (this.onDeath = reject));
     this.dead.catch(() => {});
@@ -61,7 +63,9 @@ export class Connection {
     this.detach = () => target?.removeEventListener("error", onError);
     this.unwatchTerminate = isWorker(worker)
       ? watchTerminate(worker, () => this.kill(new EngineUnavailableError(`The pagellm worker was terminated (worker.terminate()). ${RECOVERY}`, "worker_crashed")))
-      : () => {};
+      : isLink(worker)
+        ? worker.watchLoss((code, message) => this.kill(new EngineUnavailableError(message, code)))
+        : () => {};
     // The heartbeat's port also carries the engine's status, so it exists even with no pings.
     if (typeof MessageChannel !== "undefined") {
       const beat = new Heartbeat(
@@ -106,6 +110,7 @@ export class Connection {
   kill(err: APIError): void {
     if (this.deathError) return;
     this.deathError = err;
+    this.leave();
     this.onDeath?.(err);
     this.listener?.lost(err);
     for (const call of [...this.calls]) call.fail(err);
@@ -115,6 +120,7 @@ export class Connection {
     this.host[releaseProxy]();
     if (isShared(this.worker)) this.worker.port.close();
     else if (isWorker(this.worker)) this.worker.terminate();
+    else if (isLink(this.worker)) this.worker.close(err.code);
   }
 
   /** Whether the worker is known to be dead. */
@@ -148,6 +154,16 @@ function watchTerminate(worker: Worker, onTerminate: () => void): () => void {
     if (own) Object.defineProperty(worker, "terminate", own);
     else delete (worker as { terminate?: unknown }).terminate;
   };
+}
+
+/** A link to a tab group's worker (see `tabs/group.ts`): it can be cut from its side. */
+interface Link extends Endpoint {
+  watchLoss(onLoss: (code: string, message: string) => void): () => void;
+  close(code?: string | null): void;
+}
+
+function isLink(w: WorkerLike): w is Link {
+  return typeof (w as Partial<Link>).watchLoss === "function" && typeof (w as Partial<Link>).close === "function";
 }
 
 function isWorker(w: WorkerLike): w is Worker {

@@ -101,6 +101,8 @@ export interface HostConfig {
   models?: ModelRecord[];
   /** Whether the page has a moderation hook; the worker then asks for a verdict on each delta. */
   moderate?: boolean;
+  /** The Web Lock the page holds while it lives (see `rpc/presence.ts`); its calls end when it is let go. */
+  presence?: string;
 }
 
 /** The page's moderation hook: `true` ends the reply with `finish_reason: "content_filter"`. */
@@ -128,4 +130,9 @@ export interface HostApi {
   stats(): Promise<Reply<HostStats>>;
   /** Answers the page's heartbeat on `port` (see `PulseUpMessage`, `PulseDownMessage`). */
   watch(port: MessagePort): void;
+  /**
+   * Serves another connection on `port`, as a SharedWorker serves each tab: how the leader tab
+   * of the fallback without SharedWorker connects the other tabs to its dedicated worker.
+   */
+  attach(port: MessagePort): void;
 }

@@ -4,6 +4,7 @@ import type { ModelInfo } from "../openai/models.js";
 import type { LoadProgress } from "../openai/models.js";
 import { Beacon } from "../rpc/beacon.js";
 import { CallPort, openCallPorts } from "../rpc/call-port.js";
+import { whenGone } from "../rpc/presence.js";
 import type { EndpointName, HostApi, HostConfig, HostStats, ProgressHook, Reply } from "../rpc/wire.js";
 import { liveAbortListeners } from "../util/abort.js";
 import { chatCompletions } from "../endpoints/chat/handler.js";
@@ -32,11 +33,18 @@ async function reply<T>(work: () => Promise<T>): Promise<Reply<T>> {
 export class Host implements HostApi {
   private moderate = false;
   private onProgress: ProgressHook | undefined;
+  /** This connection's open calls, ended all at once if its page goes away. */
+  private readonly calls = new Set<CallPort>();
 
   constructor(
     private readonly lane: () => Promise<Lane>,
     private readonly beacon: Beacon = new Beacon(),
+    private readonly serveOn: (port: MessagePort) => void = () => {},
   ) {}
+
+  attach(port: MessagePort): void {
+    this.serveOn(port);
+  }
 
   watch(port: MessagePort): void {
     this.beacon.watch(port);
@@ -46,6 +54,8 @@ export class Host implements HostApi {
     return reply(async () => {
       this.moderate = config.moderate === true;
       this.onProgress = onProgress;
+      // A page that goes away (a closed tab) ends its calls at once, running or queued.
+      if (config.presence) whenGone(config.presence, () => [...this.calls].forEach((c) => c.abandon()));
       const lane = await this.lane();
       if (config.models?.length) {
         if (!lane.backend.addModels) throw new BadRequestError("This backend does not take extra model records.", "models");
@@ -60,7 +70,7 @@ export class Host implements HostApi {
   }
 
   call(endpoint: EndpointName, params: unknown, port: MessagePort): void {
-    const call = new CallPort(port);
+    const call = new CallPort(port, this.calls);
     const handler = ENDPOINTS[endpoint];
     const onProgress = (p: LoadProgress): void => void this.onProgress?.(p);
     void this.lane()
@@ -72,7 +82,7 @@ export class Host implements HostApi {
   }
 
   load(model: string, port: MessagePort): void {
-    const call = new CallPort(port);
+    const call = new CallPort(port, this.calls);
     const progress = (p: LoadProgress): void => call.post({ t: "progress", progress: p });
     void this.lane()
       .then(async (lane) => {

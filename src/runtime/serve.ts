@@ -45,7 +45,7 @@ export function serve(options: ServeOptions = {}): void {
       : beacon.blocking(() => import("../backends/webllm/backend.js").then((m) => m.webllmBackend(options.webllm)))
     ).then((backend) => new Lane(backend, beacon)));
 
-  const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon), endpoint);
+  const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon, exposeOn), endpoint);
 
   if (options.endpoint) return exposeOn(options.endpoint);
   const scope = globalThis as unknown as Partial<SharedScope> & Endpoint;
