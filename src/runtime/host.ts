@@ -87,6 +87,7 @@ export class Host implements HostApi {
     void this.lane()
       .then(async (lane) => {
         await lane.find(model);
+        lane.checkSwitch(model, this);
         await lane.queue.push(() => lane.ensureLoaded(model, call.signal, progress), call.signal, this);
         call.post({ t: "loaded" });
         call.close();

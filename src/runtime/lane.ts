@@ -1,4 +1,4 @@
-import { APIUserAbortError } from "../errors/classes.js";
+import { APIError, APIUserAbortError } from "../errors/classes.js";
 import { modelNotFound } from "../errors/not-found.js";
 import type { LoadProgress, ModelInfo } from "../openai/models.js";
 import type { Backend, GenerateEvent, GenerateRequest } from "../backends/backend.js";
@@ -13,6 +13,12 @@ import { Queue } from "./queue.js";
  */
 export class Lane {
   readonly queue = new Queue();
+  /**
+   * When a request may switch models: `"wait"` (the default) queues it like any other, and the
+   * switch happens between requests; `"when-idle"` refuses it with a 409 while other
+   * connections have work running or queued, so one tab cannot make the others reload.
+   */
+  switchModels: "wait" | "when-idle" = "wait";
   private current: string | null = null;
   private catalog: Promise<ModelInfo[]> | null = null;
   private known: Map<string, ModelInfo> | null = null;
@@ -21,6 +27,16 @@ export class Lane {
     readonly backend: Backend,
     readonly beacon: Beacon = new Beacon(),
   ) {}
+
+  /** Refuses a switch away from the loaded model while others use it, if `switchModels` says so. */
+  checkSwitch(model: string, owner: object): void {
+    if (this.switchModels !== "when-idle" || this.current === null || this.current === model || !this.queue.othersBusy(owner)) return;
+    throw new APIError(
+      409,
+      `'${model}' would replace '${this.current}', which other tabs are using now. Try again when they are done, or use '${this.current}'.`,
+      { type: "invalid_request_error", code: "model_switch_refused", param: "model" },
+    );
+  }
 
   /** The loaded model, if any. */
   get loaded(): string | null {

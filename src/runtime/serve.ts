@@ -17,6 +17,12 @@ export interface ServeOptions {
    * comlink's node adapter around `parentPort` in Node's `worker_threads`.
    */
   endpoint?: Endpoint;
+  /**
+   * Whether a request for another model may replace the loaded one while other connections
+   * (tabs) have work running or queued: `"wait"` (default) queues it, and the model switches
+   * between requests; `"when-idle"` refuses it with a 409 `model_switch_refused`.
+   */
+  switchModels?: "wait" | "when-idle";
 }
 
 interface SharedScope {
@@ -43,7 +49,7 @@ export function serve(options: ServeOptions = {}): void {
     (lane ??= (options.backend
       ? Promise.resolve(options.backend)
       : beacon.blocking(() => import("../backends/webllm/backend.js").then((m) => m.webllmBackend(options.webllm)))
-    ).then((backend) => new Lane(backend, beacon)));
+    ).then((backend) => Object.assign(new Lane(backend, beacon), { switchModels: options.switchModels ?? "wait" })));
 
   const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon, exposeOn), endpoint);
 

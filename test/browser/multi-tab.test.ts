@@ -18,8 +18,8 @@ async function tab(name: string): Promise<Engine> {
 }
 
 /** `n` tabs on one fresh SharedWorker serving the fake with `fake` options, and the worker's name. */
-async function tabs(n: number, fake: Record<string, unknown> = {}): Promise<Engine[] & { name: string }> {
-  const name = JSON.stringify({ label: `tabs-${Date.now()}-${names++}`, fake });
+async function tabs(n: number, fake: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<Engine[] & { name: string }> {
+  const name = JSON.stringify({ label: `tabs-${Date.now()}-${names++}`, fake, ...extra });
   const out: Engine[] = [];
   for (let i = 0; i < n; i++) out.push(await tab(name));
   return Object.assign(out, { name });
@@ -95,4 +95,30 @@ test("a tab that connects mid-load sees the current progress at once, then ready
   b.close();
   expect(b.status).toEqual({ state: "closed" });
   expect(a.status).toEqual({ state: "idle" });
+});
+
+test("a tab that asks for another model waits its turn: the model switches between requests, never mid-stream", async () => {
+  const [a, b] = await tabs(2, { models: ["fake-1", "fake-2"], tokensPerSecond: 300 });
+  const streaming = text(a!, "x", { seed: 5, max_tokens: 60 });
+  await expect.poll(async () => (await a!.stats()).running).toBe(1);
+  const other = await b!.chat.completions.create({ model: "fake-2", messages: [{ role: "user", content: "y" }], max_tokens: 3 });
+  const streamed = await streaming;
+  // A's stream ran to its end with the text its seed gives; B's request was served after it,
+  // on a second load (the switch).
+  expect(streamed).toMatch(/^\[0\]L1 /);
+  expect(streamed.replace(/^\[0\]L1 /, "")).toBe((await text(a!, "x", { seed: 5, max_tokens: 60 })).replace(/^\[\d+\]L\d+ /, ""));
+  expect(other.choices[0]?.message.content).toMatch(/^\[1\]L2 /);
+  expect(other.model).toBe("fake-2");
+});
+
+test("with switchModels: \"when-idle\", a switch while another tab streams is refused with 409, and allowed once it is idle", async () => {
+  const [a, b] = await tabs(2, { models: ["fake-1", "fake-2"], tokensPerSecond: 300 }, { switchModels: "when-idle" });
+  const streaming = text(a!, "x", { max_tokens: 60 });
+  await expect.poll(async () => (await a!.stats()).running).toBe(1);
+  const refused = await b!.chat.completions.create({ model: "fake-2", messages: [{ role: "user", content: "y" }] }).catch((e: unknown) => e);
+  expect(refused).toMatchObject({ status: 409, code: "model_switch_refused", param: "model" });
+  // The same model is fine meanwhile, and so is the switch once A is done.
+  expect((await ask(b!, "same", { max_tokens: 2 })).model).toBe("fake-1");
+  await streaming;
+  expect((await b!.chat.completions.create({ model: "fake-2", messages: [{ role: "user", content: "y" }], max_tokens: 2 })).model).toBe("fake-2");
 });

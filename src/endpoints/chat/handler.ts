@@ -19,6 +19,7 @@ export const chatCompletions: EndpointHandler = async (params, { lane, call, mod
   if (req.tools.length > 0 && req.tool_choice !== "none" && !model.tools) {
     throw new BadRequestError(`The model '${req.model}' does not support tool calling. Pick a model whose models.list() entry has tools: true.`, "tools");
   }
+  lane.checkSwitch(req.model, owner);
   const generate = toGenerateRequest(req);
   // Before the queue and before any load: an oversized prompt fails at once.
   await lane.backend.preflight?.(generate);
