@@ -135,3 +135,37 @@ describe("without SharedWorker: a leader tab elected with Web Locks", () => {
     }
   });
 });
+
+describe("what the fallback costs", () => {
+  test("a 2,000-token stream read in the leader tab and in a follower tab, side by side (printed, not asserted)", async () => {
+    const g = await group({ reply: "w ".repeat(2_000) }, false);
+    try {
+      const leader = await g.open();
+      const follower = await g.open();
+      const timed = (p: Page) =>
+        p.evaluate(async () => {
+          const t0 = performance.now();
+          window.tabs.open("bench", "x");
+          for (;;) {
+            const s = window.tabs.stream("bench");
+            if (s?.done) return { ms: performance.now() - t0, chunks: s.chunks, error: s.error };
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        });
+      const rates: Record<"leader" | "follower", number[]> = { leader: [], follower: [] };
+      for (let round = 0; round < 5; round++) {
+        for (const [who, page] of round % 2 ? ([["follower", follower], ["leader", leader]] as const) : ([["leader", leader], ["follower", follower]] as const)) {
+          const r = await timed(page);
+          expect(r.error).toBeNull();
+          expect(r.chunks).toBeGreaterThan(2_002);
+          rates[who].push(r.chunks / (r.ms / 1000));
+        }
+      }
+      const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
+      const [l, f] = [median(rates.leader), median(rates.follower)];
+      console.log(`[tabs] fallback: ${Math.round(l)} chunks/s in the leader tab, ${Math.round(f)} in a follower (follower/leader ${(f / l).toFixed(2)}), medians of 5`);
+    } finally {
+      await g.context.close();
+    }
+  });
+});
