@@ -1,5 +1,6 @@
-import type { ChatCompletionMessageParam, ChatCompletionTokenLogprob, ResponseFormat } from "../openai/chat.js";
+import type { ChatCompletionMessageParam, ChatCompletionTokenLogprob, ChatCompletionTool, ResponseFormat } from "../openai/chat.js";
 import type { LoadProgress, ModelInfo, ModelRecord } from "../openai/models.js";
+import type { StructuralTag } from "../tools/grammar.js";
 
 /**
  * What a backend is asked to generate. Validation, tool prompts, stop sequences, moderation, ids
@@ -7,8 +8,27 @@ import type { LoadProgress, ModelInfo, ModelRecord } from "../openai/models.js";
  */
 export interface GenerateRequest {
   model: string;
-  /** The conversation, with tool definitions and tool results already rendered into it. */
+  /**
+   * The conversation as the model gets it: tools and tool traffic rendered in the family's own
+   * format, and reduced to what WebLLM accepts (one system message, first; string contents; a
+   * user or tool message last).
+   */
   messages: ChatCompletionMessageParam[];
+  /** The conversation as the app sent it (OpenAI's shape, `role: "tool"` messages and all). */
+  conversation: ChatCompletionMessageParam[];
+  /**
+   * The tool calls the output must make, when `tool_choice` is `"required"` or names a function:
+   * a backend with the `grammar` capability enforces `grammar` (EBNF), and every call it writes
+   * is a well-formed call in the family's `format` to one of `names`, with arguments that match
+   * that tool's parameters. Null when the output is free.
+   */
+  tool_constraint: ToolConstraint | null;
+  /**
+   * With `tool_choice: "auto"`: xgrammar's structural tag that holds a call, once begun, to a
+   * well-formed call matching its function's schema, while other text stays free. A backend with
+   * the `grammar` capability enforces it; null when there is none.
+   */
+  tool_tag: StructuralTag | null;
   temperature: number;
   top_p: number;
   /** The most tokens to generate; `null` means until the context is full. */
@@ -20,6 +40,20 @@ export interface GenerateRequest {
   logprobs: boolean;
   top_logprobs: number | null;
   response_format: ResponseFormat | null;
+}
+
+/** See `GenerateRequest.tool_constraint`. */
+export interface ToolConstraint {
+  /** The family's format, by `ToolFormat.name`. */
+  format: string;
+  /** The functions the output may call. */
+  tools: ChatCompletionTool[];
+  /** The names among `tools` that may be called (one, for a named `tool_choice`). */
+  names: string[];
+  /** Whether several calls may follow each other. */
+  parallel: boolean;
+  /** The grammar, in xgrammar's EBNF, that forces such calls; null where none could be built. */
+  grammar: string | null;
 }
 
 /** A piece of generated text. `tokens` is how many tokens it took, for usage accounting. */
@@ -92,6 +126,20 @@ export interface Backend {
   /** Makes `model` the loaded model, unloading any other. Resolves when it can generate. */
   load(model: string, ctx: LoadContext): Promise<void>;
   unload(): Promise<void>;
+  /**
+   * Removes every stored file of `model` (config, library, tokenizer, weights), so that its next
+   * load downloads again; `NotFoundError` for an unknown id. The host unloads the model first
+   * when it is loaded. A backend without it answers `models.delete` with a 400.
+   */
+  deleteModel?(model: string): Promise<void>;
+  /**
+   * Registers `listener` for a loss of the GPU device under the loaded model that happens
+   * outside any call (between requests): the backend has unloaded by itself, and the host must
+   * load again on the next request. `message` says what happened and what to do. A loss during
+   * `load` or `generate` rejects that call with `EngineUnavailableError` (code `device_lost`)
+   * instead. Answers a function that unregisters the listener.
+   */
+  onDeviceLost?(listener: (message: string) => void): () => void;
   /**
    * Generates a reply. Aborting `signal` must end the iteration promptly; the host also calls the
    * iterator's `return()` when a stop sequence or the moderation hook ends it early.

@@ -95,6 +95,8 @@ export class CallStream {
         continue;
       }
       const hit = this.nextOpener();
+      // "[" (Mistral's bare list) may be the start of "[TOOL_CALLS]": wait until it is told apart.
+      if (hit && !final && this.undecided(hit)) return ev;
       if (hit) {
         let before = this.buf.slice(0, hit.index).trimEnd();
         if (this.afterCall) before = before.trimStart();
@@ -119,6 +121,12 @@ export class CallStream {
     ev.push({ type: "content", text });
     this.atStart = false;
     this.afterCall = false;
+  }
+
+  /** Whether a longer opener could still begin where `hit` does, once more text arrives. */
+  private undecided(hit: { index: number; opener: string }): boolean {
+    const rest = this.buf.slice(hit.index);
+    return this.format.openers.some((o) => o.length > hit.opener.length && o.length > rest.length && o.startsWith(rest));
   }
 
   /** The next block's opener, and where the block starts (past a separator, for Llama's `; `). */

@@ -10,25 +10,6 @@ import { qwen35Format } from "./qwen35.js";
 import { smollm2Format } from "./smollm2.js";
 
 /**
- * Model families that follow the Hermes `<tool_call>` format that pagellm renders tools into
- * today (the pipeline's `renderTools`). One table for every backend, so that the fake backend
- * serving a real model id behaves like that family (DESIGN.md), and the WebLLM catalog agrees
- * with it. Superseded by `toolFormatFor`, which gives every family its own format; kept until
- * the pipeline renders through `ToolFormat`.
- */
-const TOOL_FAMILIES: RegExp[] = [
-  /^Qwen2\.5-(?!Math)[\w.-]*Instruct/i,
-  /^Qwen3(\.\d+)?-/i,
-  /^Hermes-(2-Pro|2-Theta|3)-/i,
-  /^Llama-3\.[1-9]\d*-[\w.-]*Instruct/i,
-];
-
-/** Whether a model of this id's family can make tool calls in the format pagellm parses. */
-export function inToolFamily(id: string): boolean {
-  return TOOL_FAMILIES.some((re) => re.test(id));
-}
-
-/**
  * Model ids that get no tools: models that are not chat models (embeddings), base models with
  * no instruction tuning, and math-only fine-tunes, which answer with worked solutions and were
  * trained on no tool traffic at all. Each pattern is anchored on WebLLM's id naming.

@@ -14,7 +14,7 @@ import { schemaErrors } from "../support/schema.js";
 // The whole page↔worker path over a real worker_threads Worker, with the fake backend.
 let ctx: Awaited<ReturnType<typeof nodeEngine>>;
 beforeAll(async () => {
-  ctx = await nodeEngine({ models: ["fake-1", "Qwen2.5-0.5B-Instruct-q4f16_1-MLC", { id: "tiny", context_window: 64 }, "SmolLM2-135M-Instruct-q0f32-MLC"] });
+  ctx = await nodeEngine({ models: ["fake-1", "Qwen2.5-0.5B-Instruct-q4f16_1-MLC", { id: "tiny", context_window: 64 }, "SmolLM2-135M-Instruct-q0f32-MLC", "Qwen2-Math-1.5B-Instruct-q4f16_1-MLC"] });
 });
 afterAll(() => ctx.close());
 
@@ -129,7 +129,7 @@ describe("errors keep their class across the boundary", () => {
 
   test("tools on a model without tool support are refused, not ignored", async () => {
     const tools = [{ type: "function" as const, function: { name: "f" } }];
-    const err = await ctx.engine.chat.completions.create({ model: "SmolLM2-135M-Instruct-q0f32-MLC", messages: user("x"), tools }).catch((e: unknown) => e);
+    const err = await ctx.engine.chat.completions.create({ model: "Qwen2-Math-1.5B-Instruct-q4f16_1-MLC", messages: user("x"), tools }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, param: "tools" });
   });
 });

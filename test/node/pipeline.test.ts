@@ -19,15 +19,30 @@ async function run(reply: string, body: Record<string, unknown>, moderate?: (t: 
   return out;
 }
 const text = (chunks: ChatCompletionChunk[]): string => chunks.map((c) => c.choices[0]?.delta.content ?? "").join("");
+/** The streamed tool calls, their argument fragments joined by index, as a client joins them. */
+const toolCalls = (chunks: ChatCompletionChunk[]) => {
+  const out: { index: number; id?: string; type?: string; function: { name?: string; arguments: string } }[] = [];
+  for (const t of chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])) {
+    const call = (out[t.index] ??= { index: t.index, function: { arguments: "" } });
+    if (t.id) call.id = t.id;
+    if (t.type) call.type = t.type;
+    if (t.function?.name) call.function.name = t.function.name;
+    call.function.arguments += t.function?.arguments ?? "";
+  }
+  return out;
+};
 const finish = (chunks: ChatCompletionChunk[]): string | null | undefined => chunks.findLast((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason;
 
 describe("tool calls", () => {
   test("a Hermes-format call becomes tool_calls with finish_reason tool_calls", async () => {
     const chunks = await run(`Let me check. ${call}`, { tools: [weather] });
     for (const c of chunks) expect(schemaErrors("CreateChatCompletionStreamResponse", c)).toBeNull();
-    expect(text(chunks)).toBe("Let me check. ");
-    const calls = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    // The space before the call is formatting around it, not content.
+    expect(text(chunks)).toBe("Let me check.");
+    const calls = toolCalls(chunks);
     expect(calls).toHaveLength(1);
+    // The first delta of a call names it, with empty arguments, as OpenAI streams it.
+    expect(chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_weather", arguments: "" } });
     expect(calls[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_weather", arguments: '{"city":"Bern"}' } });
     expect(calls[0]?.id).toMatch(/^call_/);
     expect(finish(chunks)).toBe("tool_calls");
@@ -35,7 +50,7 @@ describe("tool calls", () => {
 
   test("two calls in one reply", async () => {
     const chunks = await run(`${call}\n${call.replace("Bern", "Genf")}`, { tools: [weather] });
-    expect(chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments)).toEqual(['{"city":"Bern"}', '{"city":"Genf"}']);
+    expect(toolCalls(chunks).map((t) => t.function.arguments)).toEqual(['{"city":"Bern"}', '{"city":"Genf"}']);
   });
 
   test("a malformed call is returned as the model's text, not guessed at", async () => {

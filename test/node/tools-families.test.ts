@@ -1,7 +1,7 @@
 /** The family table: every prebuilt model id of WebLLM 0.2.86 has the format the fixture names. */
 import { prebuiltAppConfig } from "@mlc-ai/web-llm";
 import { expect, test } from "vitest";
-import { inToolFamily, TOOL_FORMATS, toolFormatFor } from "../../src/tools/families.js";
+import { TOOL_FORMATS, toolFormatFor } from "../../src/tools/families.js";
 import { PREBUILT_FORMATS } from "../fixtures/tools/prebuilt-formats.js";
 
 test("the fixture lists every prebuilt id, once, in catalog order", () => {
@@ -29,9 +29,3 @@ test("format names are unique, and only the generic protocol is not native", () 
   for (const [, name] of PREBUILT_FORMATS) if (name) expect(TOOL_FORMATS.some((f) => f.name === name)).toBe(true);
 });
 
-test("inToolFamily keeps its old answers until the pipeline renders through ToolFormat", () => {
-  expect(inToolFamily("Qwen2.5-0.5B-Instruct-q4f32_1-MLC")).toBe(true);
-  expect(inToolFamily("Llama-3.2-1B-Instruct-q4f32_1-MLC")).toBe(true);
-  expect(inToolFamily("Qwen2.5-Math-1.5B-Instruct-q4f16_1-MLC")).toBe(false);
-  expect(inToolFamily("Mistral-7B-Instruct-v0.3-q4f16_1-MLC")).toBe(false);
-});

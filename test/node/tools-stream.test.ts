@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { collect, CallStream, type CallEvent } from "../../src/tools/call-stream.js";
 import { TOOL_FORMATS } from "../../src/tools/families.js";
 import type { ParsedCall, ToolFormat } from "../../src/tools/format.js";
+import { tokenize } from "../../src/backends/fake/tokenizer.js";
 import { genericJsonFormat } from "../../src/tools/generic-json.js";
 import { llama3Format } from "../../src/tools/llama3.js";
 import { mistralV3Format } from "../../src/tools/mistral.js";
@@ -155,5 +156,23 @@ describe("malformed blocks", () => {
     expect(trusted.incomplete).toBe(true);
     expect(trusted.calls.map((c) => c.name)).toEqual(["get_weather"]);
     expect(trusted.content).toBe("");
+  });
+});
+
+describe("every format's own call text, pushed as the fake's tokens and character by character", () => {
+  // Regression: Mistral's bare-list opener "[" was taken for a call as soon as it arrived, so
+  // "[TOOL_CALLS] [" split into "[" + "TOOL" became content instead of a call.
+  test.each(TOOL_FORMATS.map((f) => [f.name, f] as const))("%s", (_name, format) => {
+    const text = format.callText([{ name: "get_weather", arguments: '{"city": "B"}' }]);
+    for (const pieces of [tokenize(text), [...text]]) {
+      for (const trusted of [false, true]) {
+        const s = new CallStream(format, { trusted });
+        const events = [...pieces.flatMap((p) => s.push(p))];
+        const end = s.end();
+        events.push(...end.events);
+        expect(events.filter((e) => e.type === "content")).toEqual([]);
+        expect(end.calls.map((c) => c.name)).toEqual(["get_weather"]);
+      }
+    }
   });
 });

@@ -20,7 +20,7 @@ const body = (seed: number) => ({ model: "fake-1", messages: [{ role: "user" as 
 async function expected(seed: number): Promise<string> {
   const backend = fakeBackend();
   let text = "";
-  const req = { ...body(seed), temperature: 1, top_p: 1, max_tokens: null, presence_penalty: 0, frequency_penalty: 0, logit_bias: null, logprobs: false, top_logprobs: null, response_format: null };
+  const req = { ...body(seed), conversation: body(seed).messages, tool_constraint: null, tool_tag: null, temperature: 1, top_p: 1, max_tokens: null, presence_penalty: 0, frequency_penalty: 0, logit_bias: null, logprobs: false, top_logprobs: null, response_format: null };
   for await (const ev of backend.generate(req, new AbortController().signal)) if (ev.type === "delta") text += ev.text;
   return text;
 }

@@ -64,7 +64,7 @@ describe("deep nesting", () => {
     // Nesting that any real request or JSON schema has still goes through.
     let schema: Record<string, unknown> = { type: "string" };
     for (let d = 0; d < 20; d++) schema = { type: "object", properties: { x: schema } };
-    const ok = await e.chat.completions.create({ model: "fake-1", messages: user("x"), max_tokens: 2, response_format: { type: "json_schema", json_schema: { name: "deep", schema } } });
+    const ok = await e.chat.completions.create({ model: "fake-1", messages: user("x"), max_tokens: 1, response_format: { type: "json_schema", json_schema: { name: "deep", schema } } });
     expect(ok.choices[0]?.finish_reason).toBe("length");
   });
 });

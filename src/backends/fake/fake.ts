@@ -1,10 +1,12 @@
 import { yieldTask } from "../../rpc/next-task.js";
-import { inToolFamily } from "../../tools/families.js";
-import { ContextLengthExceededError } from "../../errors/classes.js";
+import { toolFormatFor } from "../../tools/families.js";
+import { ContextLengthExceededError, InternalServerError, NotFoundError } from "../../errors/classes.js";
 import type { LoadProgress, ModelInfo } from "../../openai/models.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../backend.js";
 import { promptTokens, tokenize } from "./tokenizer.js";
 import { schemaInstance } from "./schema-instance.js";
+import { constrainedReply } from "./tool-reply.js";
+import { checkLikeWebLLM } from "./webllm-rules.js";
 import { hash, prng, pseudoText } from "./words.js";
 
 /** A model the fake serves: an id, or a ModelInfo-like record with at least an id. */
@@ -17,10 +19,11 @@ export interface FakeBackendOptions {
   /**
    * The model's raw output: one string for every call, a list used one per call in turn (the
    * last one repeats), or a function of the request. Write tool calls in the model family's own
-   * format, e.g. `<tool_call>{"name": "f", "arguments": {}}</tool_call>`; they go through the same
-   * parsing as real output. Without `reply`, the fake writes seeded pseudo-text.
+   * format (`toolCallText(model, call)` writes one); they go through the same parsing as real
+   * output. A function sees the conversation as the app sent it, and the rendered prompt beside
+   * it (see `FakeRequest`). Without `reply`, the fake writes seeded pseudo-text.
    */
-  reply?: string | string[] | ((request: GenerateRequest) => string | Promise<string>);
+  reply?: string | string[] | ((request: FakeRequest) => string | Promise<string>);
   /** Paces output at this many tokens per second. Defaults to full speed. */
   tokensPerSecond?: number;
   /** How long a first (uncached) load takes, with progress reports along the way. Default 0. */
@@ -28,6 +31,16 @@ export interface FakeBackendOptions {
   /** The context window of models given without one. Default 4096. */
   contextWindow?: number;
 }
+
+/**
+ * What a `reply` function is given: the request, with `messages` as the app sent them (OpenAI's
+ * shape, so `messages.at(-1).role === "tool"` after a tool call) and `prompt`, the messages as
+ * the model gets them (tools and tool results rendered in the family's format).
+ */
+export type FakeRequest = Omit<GenerateRequest, "messages" | "conversation"> & {
+  messages: GenerateRequest["conversation"];
+  prompt: GenerateRequest["messages"];
+};
 
 const CREATED = 1_735_689_600; // 2025-01-01, fixed so that fixtures stay stable.
 
@@ -40,9 +53,13 @@ function toInfo(m: FakeModel, contextWindow: number): ModelInfo {
     vram_required_mb: null,
     context_window: contextWindow,
     requires: [],
-    // Its own "fake-…" ids can call tools; a real id behaves like its family.
-    tools: /^fake/i.test(rec.id) || inToolFamily(rec.id),
+    // A real id behaves like its family; its own "fake-…" ids get the generic JSON protocol.
+    tools: toolFormatFor(rec.id) !== null,
+    tool_format: toolFormatFor(rec.id)?.name ?? null,
     cached: false,
+    download_size_bytes: null,
+    download_size_estimated: false,
+    buffer_size_required_bytes: null,
     ...rec,
   };
 }
@@ -63,7 +80,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  *
  * Facts tests can rely on:
  * - with `seed`, the same seed gives the same text; `temperature: 0` gives the same text for the
- *   same prompt every time; otherwise the text varies;
+ *   same prompt every time, whatever the seed (greedy decoding ignores it); otherwise it varies;
+ * - it refuses what WebLLM refuses in a conversation (see `webllm-rules.ts`), and under a forced
+ *   `tool_choice` it writes a valid call, or refuses a scripted reply a grammar could not produce;
  * - `max_tokens` ends a reply with `finish_reason: "length"` after exactly that many tokens;
  * - tokens are counted by the documented tokenizer in `tokenize`; `prompt_tokens` is the sum of
  *   each message's content tokens plus 2 per message, plus 1;
@@ -84,7 +103,8 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
     if (r === undefined) return null;
     if (typeof r === "string") return r;
     if (Array.isArray(r)) return r[Math.min(n, r.length - 1)] ?? "";
-    return r(req);
+    const { conversation, messages, ...rest } = req;
+    return r({ ...rest, messages: conversation, prompt: messages });
   };
 
   const checkContext = (req: GenerateRequest): { context: number; prompt: string[] } => {
@@ -101,7 +121,8 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
   };
 
   return {
-    capabilities: { jsonObject: true, jsonSchema: true, logprobs: true, grammar: false, vision: false, embeddings: false },
+    // It honours every constraint it declares: JSON, schemas and forced tool calls are written valid.
+    capabilities: { jsonObject: true, jsonSchema: true, logprobs: true, grammar: true, vision: false, embeddings: false },
 
     async listModels() {
       return models.map((m) => ({ ...m, cached: m.cached || cached.has(m.id) }));
@@ -135,6 +156,15 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
       kv = [];
     },
 
+    // Like WebLLM's storage: the next load of a deleted model is a first (uncached) load again.
+    async deleteModel(model: string) {
+      const info = models.find((m) => m.id === model);
+      if (!info) throw new NotFoundError(`The model "${model}" does not exist.`);
+      if (loaded === model) throw new InternalServerError(`Model "${model}" is loaded: the host must unload it before deleting its files.`);
+      cached.delete(model);
+      info.cached = false;
+    },
+
     // Like a real engine with its tokenizer at hand, the fake refuses an oversized prompt before
     // it loads anything; generate() checks again for callers that skip the preflight.
     preflight(req: GenerateRequest) {
@@ -142,19 +172,22 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
     },
 
     async *generate(req: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+      checkLikeWebLLM(req.messages);
       const { context, prompt } = checkContext(req);
       let cachedTokens = 0;
       if (loaded === req.model) while (cachedTokens < kv.length && cachedTokens < prompt.length - 1 && kv[cachedTokens] === prompt[cachedTokens]) cachedTokens++;
 
-      const seed = req.seed ?? (req.temperature === 0 ? hash(JSON.stringify(req.messages)) : (Math.random() * 2 ** 32) >>> 0);
+      // Greedy decoding (temperature 0) ignores the seed: the same prompt, the same text.
+      const seed = req.temperature === 0 ? hash(JSON.stringify(req.messages)) : (req.seed ?? (Math.random() * 2 ** 32) >>> 0);
       const rand = prng(seed);
       const scripted = await replyFor(req);
       let text = scripted ?? pseudoText(rand, 12 + Math.floor(rand() * 40));
+      if (req.tool_constraint) text = constrainedReply(req.tool_constraint, scripted, rand);
       // JSON mode without a script: what a constrained model would write. A JSON object around
       // the pseudo-text, or a valid instance of the schema (a scripted reply is used as it is).
       const format = req.response_format;
-      if (scripted === null && format?.type === "json_object") text = JSON.stringify({ text });
-      if (scripted === null && format?.type === "json_schema") text = JSON.stringify(schemaInstance(format.json_schema.schema ?? {}, rand));
+      if (scripted === null && !req.tool_constraint && format?.type === "json_object") text = JSON.stringify({ text });
+      if (scripted === null && !req.tool_constraint && format?.type === "json_schema") text = JSON.stringify(schemaInstance(format.json_schema.schema ?? {}, rand));
       const tokens = tokenize(text);
       const limit = Math.min(req.max_tokens ?? Infinity, context - prompt.length);
       const delay = options.tokensPerSecond ? 1000 / options.tokensPerSecond : 0;

@@ -2,8 +2,14 @@ import type { ChatCompletionMessageParam as WebLLMMessage, ChatCompletionRequest
 import type { ChatCompletionMessageParam } from "../../openai/chat.js";
 import type { GenerateRequest } from "../backend.js";
 import { contentText } from "../../openai/content.js";
+import { jsonObjectGrammar } from "../../tools/grammar.js";
 
-const text = contentText;
+/**
+ * WebLLM fills its conversation template with `String.prototype.replace`, without escaping, so
+ * a `$` in a message is read as a replacement pattern: `$$` became `$`, and `$&` the placeholder
+ * itself. Doubling every `$` makes it arrive as it was written.
+ */
+const text = (content: unknown): string => contentText(content).replace(/\$/g, "$$$$");
 
 /**
  * Our messages in WebLLM's shape. WebLLM takes only string content for text models (it rejects
@@ -53,7 +59,18 @@ export function toWebLLMRequest(model: string, req: GenerateRequest): ChatComple
     if (req.top_logprobs !== null) out.top_logprobs = req.top_logprobs;
   }
   const format = req.response_format;
-  if (format?.type === "json_object") out.response_format = { type: "json_object" };
+  // A forced tool call's grammar wins: the output is a call, whatever the answer's format.
+  if (req.tool_constraint?.grammar) {
+    out.response_format = { type: "grammar", grammar: req.tool_constraint.grammar };
+    return out;
+  }
+  if (req.tool_tag) {
+    out.response_format = { type: "structural_tag", structural_tag: req.tool_tag as never };
+    return out;
+  }
+  // WebLLM 0.2.86 compiles a bare json_object as a schema of `undefined`, which xgrammar refuses;
+  // our grammar is also stricter: one object, nothing around it, bounded whitespace.
+  if (format?.type === "json_object") out.response_format = { type: "grammar", grammar: jsonObjectGrammar() };
   if (format?.type === "json_schema") {
     // WebLLM's JSON mode takes the schema as a string, under `type: "json_object"`.
     out.response_format = format.json_schema.schema

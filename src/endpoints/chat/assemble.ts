@@ -7,6 +7,7 @@ export function assemble(chunks: ChatCompletionChunk[]): ChatCompletion {
   if (!first) throw new InternalServerError("The model produced no output.");
   let content = "";
   let finish: ChatCompletion["choices"][number]["finish_reason"] = "stop";
+  // Calls by their stream index: the first delta names the call, later ones add arguments.
   const calls: ChatCompletionMessageToolCall[] = [];
   let logprobs: ChatCompletionTokenLogprob[] | null = null;
   let usage: ChatCompletion["usage"];
@@ -15,9 +16,9 @@ export function assemble(chunks: ChatCompletionChunk[]): ChatCompletion {
     for (const choice of c.choices) {
       content += choice.delta.content ?? "";
       for (const t of choice.delta.tool_calls ?? []) {
-        if (t.id && t.function?.name !== undefined) {
-          calls.push({ id: t.id, type: "function", function: { name: t.function.name, arguments: t.function.arguments ?? "" } });
-        }
+        const call = calls[t.index];
+        if (call) call.function.arguments += t.function?.arguments ?? "";
+        else if (t.id && t.function?.name !== undefined) calls[t.index] = { id: t.id, type: "function", function: { name: t.function.name, arguments: t.function.arguments ?? "" } };
       }
       if (choice.logprobs?.content) (logprobs ??= []).push(...choice.logprobs.content);
       if (choice.finish_reason) finish = choice.finish_reason;
@@ -25,7 +26,7 @@ export function assemble(chunks: ChatCompletionChunk[]): ChatCompletion {
   }
   const message: ChatCompletion["choices"][number]["message"] = {
     role: "assistant",
-    content: calls.length > 0 && content.trim() === "" ? null : content,
+    content: calls.length > 0 && content === "" ? null : content,
     refusal: null,
   };
   if (calls.length > 0) message.tool_calls = calls;

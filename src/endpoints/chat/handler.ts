@@ -4,7 +4,8 @@ import type { CallPort } from "../../rpc/call-port.js";
 import type { EndpointHandler } from "../../runtime/endpoint.js";
 import { assemble } from "./assemble.js";
 import { checkCapabilities } from "./capabilities.js";
-import { runPipeline, toGenerateRequest } from "./pipeline.js";
+import { generateRequestFor } from "./constraint.js";
+import { runPipeline } from "./pipeline.js";
 import { validateRequest } from "./validate.js";
 
 /**
@@ -20,7 +21,7 @@ export const chatCompletions: EndpointHandler = async (params, { lane, call, mod
     throw new BadRequestError(`The model '${req.model}' does not support tool calling. Pick a model whose models.list() entry has tools: true.`, "tools");
   }
   lane.checkSwitch(req.model, owner);
-  const generate = toGenerateRequest(req);
+  const generate = generateRequestFor(req, lane.backend.capabilities);
   // Before the queue and before any load: an oversized prompt fails at once.
   await lane.backend.preflight?.(generate);
   await lane.queue.push(async () => {

@@ -1,10 +1,14 @@
-import type { ChatCompletionChunk, ChatCompletionMessageToolCall, CompletionUsage, FinishReason } from "../../openai/chat.js";
+import type { ChatCompletionChunk, CompletionUsage, FinishReason } from "../../openai/chat.js";
 import type { Backend, GenerateEnd, GenerateEvent, GenerateRequest } from "../../backends/backend.js";
 import { newId, unixSeconds } from "../../runtime/ids.js";
+import { CallStream, type CallEvent } from "../../tools/call-stream.js";
 import { onAbort } from "../../util/abort.js";
+import { formatFor } from "./conversation.js";
+import { ModerationGate } from "./moderation-gate.js";
 import { TextGate } from "./text-gate.js";
-import { parseToolCalls, renderTools, TOOL_CALL_OPEN } from "../../tools/hermes.js";
 import type { ValidRequest } from "./validate.js";
+
+export { toGenerateRequest } from "./conversation.js";
 
 /** What the pipeline needs besides the request. */
 export interface PipelineContext {
@@ -18,20 +22,6 @@ export interface PipelineContext {
   moderate?: ((delta: string) => Promise<boolean>) | undefined;
 }
 
-/**
- * How many content chunks may wait for the page's moderation verdict at once. The pipeline asks
- * about each delta as soon as the backend makes it and keeps generating; chunks leave, in order,
- * once approved. A round trip to the page per delta would otherwise stall every token, and
- * undo the batching of chunks into one message per worker task.
- */
-const MODERATION_WINDOW = 64;
-
-interface Held {
-  chunk: ChatCompletionChunk;
-  verdict: Promise<boolean>;
-  settled: boolean;
-}
-
 type Choice = ChatCompletionChunk["choices"][number];
 
 /**
@@ -40,6 +30,13 @@ type Choice = ChatCompletionChunk["choices"][number];
  * model does not decide lives here, so every backend gets the same stop sequences, tool-call
  * parsing, moderation, ids and usage. A non-streamed completion is assembled from these very
  * chunks, which is why streamed and non-streamed replies can never disagree.
+ *
+ * Tool calls stream as OpenAI streams them: the first delta of a call carries its `index`, `id`,
+ * `type` and `function.name` (with empty `arguments`), later deltas carry `arguments` fragments.
+ * No family's raw markup ever reaches `content`. When the backend enforces the tool grammar, the
+ * arguments stream as the model writes them; otherwise each call is held until it parses, and
+ * text that is not a well-formed call is returned as content, never as a guessed call. Text the
+ * model writes around its calls is content too, as OpenAI's message carries both.
  */
 export async function* runPipeline(req: ValidRequest, generate: GenerateRequest, ctx: PipelineContext): AsyncGenerator<ChatCompletionChunk> {
   const id = newId("chatcmpl-");
@@ -52,7 +49,11 @@ export async function* runPipeline(req: ValidRequest, generate: GenerateRequest,
   const delta = (d: Choice["delta"], finish: FinishReason | null = null, logprobs: Choice["logprobs"] = null): ChatCompletionChunk =>
     chunk([{ index: 0, delta: d, finish_reason: finish, logprobs }]);
 
-  const useTools = req.tools.length > 0 && req.tool_choice !== "none";
+  const format = req.tools.length > 0 && req.tool_choice !== "none" ? formatFor(req) : null;
+  const trusted = generate.tool_constraint?.grammar != null;
+  const scanner = format ? new CallStream(format, { trusted, tools: req.tools }) : null;
+  const gate = new ModerationGate(ctx.moderate);
+  const stops = new TextGate(req.stop);
 
   // The backend gets its own signal so that a stop sequence or the moderation hook can end
   // generation early while the caller's signal stays untouched.
@@ -60,63 +61,56 @@ export async function* runPipeline(req: ValidRequest, generate: GenerateRequest,
   const release = onAbort(ctx.signal, () => stopGen.abort());
   const events = ctx.backend.generate(generate, stopGen.signal)[Symbol.asyncIterator]();
 
-  const stops = new TextGate(req.stop);
-  const toolGate = useTools ? new TextGate([TOOL_CALL_OPEN]) : null;
-  let toolText: string | null = null;
   let tokens = 0;
-  const held: Held[] = [];
-  // An object, not a `let`: the emit helpers set it, and TypeScript does not track closures.
-  const state: { finish: FinishReason | null } = { finish: null };
   let end: GenerateEnd | null = null;
+  let stoppedBy: FinishReason | null = null;
+  /** Calls sent to the page, by the scanner's index; calls past the first are dropped without parallel_tool_calls. */
+  let calls = 0;
+  let roleSent = false;
+  // OpenAI's first chunk is `content: ""` before text and `content: null` before a tool call, so
+  // with tools it waits until the output shows which (an SDK turns "" into an empty text part).
+  const role = function* (content: "" | null): Generator<ChatCompletionChunk> {
+    if (roleSent) return;
+    roleSent = true;
+    yield delta({ role: "assistant", content });
+  };
+  const content = async function* (text: string, logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> {
+    if (text.length === 0 && !logprobs) return;
+    yield* role("");
+    yield* gate.offer(delta({ content: text }, null, logprobs), text);
+  };
+  const toolEvents = async function* (list: CallEvent[], logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> {
+    let pending = logprobs;
+    for (const ev of list) {
+      if (gate.flagged) return;
+      if (ev.type === "content") {
+        yield* content(ev.text, pending);
+        pending = null;
+        continue;
+      }
+      if (ev.index > 0 && !req.parallel_tool_calls) continue;
+      // Text before a call leaves first, once the page has passed it.
+      yield* gate.release(true);
+      if (gate.flagged) return;
+      yield* role(null);
+      if (ev.type === "call-start") {
+        calls = Math.max(calls, ev.index + 1);
+        yield delta({ tool_calls: [{ index: ev.index, id: newId("call_"), type: "function", function: { name: ev.name, arguments: "" } }] });
+      } else {
+        yield delta({ tool_calls: [{ index: ev.index, function: { arguments: ev.text } }] });
+      }
+    }
+    if (pending) yield* content("", pending);
+  };
+  const emit = (text: string, logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> =>
+    scanner ? toolEvents(scanner.push(text), logprobs) : content(text, logprobs);
 
   try {
     // The backend's first event comes before the role chunk, so that an error before the first
     // token (the context window, a schema it cannot compile, a lost device) rejects create() as
     // a proper error instead of breaking a stream that has already begun.
     let first: IteratorResult<GenerateEvent> | null = await events.next();
-    yield delta({ role: "assistant", content: "" });
-    // Sends held chunks whose verdict is in (all of them with `all`, waiting as needed), in
-    // order; a flagged one ends the reply and nothing after it is sent.
-    const releaseHeld = async function* (all: boolean): AsyncGenerator<ChatCompletionChunk> {
-      while (held.length > 0) {
-        const head = held[0] as Held;
-        if (!all && !head.settled && held.length < MODERATION_WINDOW) return;
-        if (await head.verdict) {
-          state.finish = "content_filter";
-          held.length = 0;
-          return;
-        }
-        held.shift();
-        yield head.chunk;
-      }
-    };
-    const emitContent = async function* (out: string, logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> {
-      if (out.length === 0 && !logprobs) return;
-      const chunk = delta({ content: out }, null, logprobs);
-      if (!ctx.moderate || (out.length === 0 && held.length === 0)) return yield chunk;
-      const entry: Held = { chunk, verdict: out.length > 0 ? ctx.moderate(out) : Promise.resolve(false), settled: false };
-      entry.verdict.then(
-        () => (entry.settled = true),
-        () => (entry.settled = true),
-      );
-      held.push(entry);
-      yield* releaseHeld(false);
-    };
-    // Text before a tool call streams as content; from the opener on it is held for parsing.
-    const emit = async function* (text: string, logprobs: Choice["logprobs"]): AsyncGenerator<ChatCompletionChunk> {
-      if (toolText !== null) {
-        toolText += text;
-        return;
-      }
-      let out = text;
-      if (toolGate) {
-        const r = toolGate.push(text);
-        out = r.emit;
-        if (r.matched) toolText = r.rest;
-      }
-      yield* emitContent(out, logprobs);
-    };
-
+    if (!scanner) yield* role("");
     for (;;) {
       const next = first ?? (await events.next());
       first = null;
@@ -128,18 +122,22 @@ export async function* runPipeline(req: ValidRequest, generate: GenerateRequest,
       }
       tokens += ev.tokens;
       const r = stops.push(ev.text);
-      const logprobs = ev.logprobs ? { content: ev.logprobs, refusal: null } : null;
-      yield* emit(r.emit, logprobs);
-      if (state.finish) break;
+      yield* emit(r.emit, ev.logprobs ? { content: ev.logprobs, refusal: null } : null);
+      if (gate.flagged) break;
       if (r.matched) {
-        state.finish = "stop";
+        stoppedBy = "stop";
         break;
       }
     }
-    if (!state.finish) yield* emit(stops.flush(), null);
-    if (state.finish !== "content_filter" && toolGate && toolText === null) yield* emitContent(toolGate.flush(), null);
-    yield* releaseHeld(true);
-    if (state.finish) {
+    if (!stoppedBy && !gate.flagged) yield* emit(stops.flush(), null);
+    let incomplete = false;
+    if (scanner && !gate.flagged) {
+      const done = scanner.end();
+      incomplete = done.incomplete;
+      yield* toolEvents(done.events, null);
+    }
+    yield* gate.release(true);
+    if (stoppedBy || gate.flagged) {
       // Ended early by us: let the backend wind down and report its counts.
       stopGen.abort();
       for (;;) {
@@ -149,21 +147,9 @@ export async function* runPipeline(req: ValidRequest, generate: GenerateRequest,
       }
     }
     if (ctx.signal.aborted) return;
-
-    let calls: ChatCompletionMessageToolCall[] | null = null;
-    if (toolText !== null) {
-      calls = parseToolCalls(toolText, () => newId("call_"));
-      if (calls && !req.parallel_tool_calls) calls = calls.slice(0, 1);
-      // Not a well-formed call: the caller gets the model's text as it was, not a guessed call.
-      if (!calls && !state.finish) yield* emitContent(toolText, null);
-      yield* releaseHeld(true);
-    }
-    if (calls) {
-      yield delta({
-        tool_calls: calls.map((c, index) => ({ index, id: c.id, type: "function", function: c.function })),
-      });
-    }
-    const reason: FinishReason = state.finish ?? (calls ? "tool_calls" : (end?.finish_reason ?? "stop"));
+    yield* role("");
+    const natural = end?.finish_reason ?? "stop";
+    const reason: FinishReason = gate.flagged ? "content_filter" : stoppedBy ?? (calls > 0 && !incomplete ? "tool_calls" : incomplete ? "length" : natural);
     yield delta({}, reason);
     if (req.include_usage) {
       const prompt = end?.prompt_tokens ?? 0;
@@ -179,22 +165,4 @@ export async function* runPipeline(req: ValidRequest, generate: GenerateRequest,
     stopGen.abort();
     await events.return?.();
   }
-}
-
-/** What the backend is asked for: the validated request, with tools rendered into the prompt. */
-export function toGenerateRequest(req: ValidRequest): GenerateRequest {
-  return {
-    model: req.model,
-    messages: req.tools.length > 0 || req.messages.some((m) => m.role === "tool") ? renderTools(req.messages, req.tools, req.tool_choice) : req.messages,
-    temperature: req.temperature,
-    top_p: req.top_p,
-    max_tokens: req.max_tokens,
-    seed: req.seed,
-    presence_penalty: req.presence_penalty,
-    frequency_penalty: req.frequency_penalty,
-    logit_bias: req.logit_bias,
-    logprobs: req.logprobs,
-    top_logprobs: req.top_logprobs,
-    response_format: req.response_format,
-  };
 }

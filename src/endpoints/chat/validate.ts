@@ -1,5 +1,6 @@
 import { BadRequestError } from "../../errors/classes.js";
 import { contentText } from "../../openai/content.js";
+import { checkSchema } from "../../tools/schema-check.js";
 import type { ChatCompletionMessageParam, ChatCompletionTool, ChatCompletionToolChoiceOption, ResponseFormat } from "../../openai/chat.js";
 
 /** A request after validation: defaults filled in, `null`s dropped, one name per concept. */
@@ -216,7 +217,10 @@ function responseFormat(v: unknown, msgs: ChatCompletionMessageParam[]): Respons
     if (js.schema !== undefined && !isObj(js.schema)) {
       throw bad("'response_format.json_schema.schema' must be a JSON Schema object.", "response_format.json_schema.schema");
     }
-    return v as ResponseFormat;
+    // The schema will constrain decoding: one the grammar cannot hold (an unknown type, a cycle,
+    // a $ref to nowhere) is a 400 now, before the request is queued, not a failure mid-load.
+    if (js.schema !== undefined) checkSchema(js.schema, "response_format");
+    return v as unknown as ResponseFormat;
   }
   throw bad(`'response_format.type' must be 'text', 'json_object' or 'json_schema'; got ${JSON.stringify(v.type)}.`, "response_format.type");
 }

@@ -138,6 +138,11 @@ export const validBody: fc.Arbitrary<Body> = fc
       if (!tools) delete body.tool_choice;
       else if (body.tool_choice === "named") body.tool_choice = { type: "function", function: { name: tools[0]?.function.name } };
     }
+    // A local model has one grammar per request: a JSON answer beside a free choice of tool
+    // calls is refused (400 response_format), so a valid request has at most one of them.
+    const json = (body.response_format as { type?: string } | undefined)?.type;
+    const freeTools = body.tools !== undefined && (body.tool_choice === undefined || body.tool_choice === "auto");
+    if (freeTools && (json === "json_object" || json === "json_schema")) delete body.response_format;
     if ((body.response_format as { type?: string } | undefined)?.type === "json_object") {
       // OpenAI's own rule: json_object needs the word "json" in the messages.
       body.messages = [{ role: "system", content: "Answer in JSON." }, ...(body.messages as unknown[])];
