@@ -22,7 +22,7 @@ export default defineConfig({
   },
   // Pre-bundling these up front stops vite from re-optimizing in the middle of a browser run,
   // which reloads the page and makes tests flaky.
-  optimizeDeps: { include: ["comlink", "@mlc-ai/web-llm", "openai"] },
+  optimizeDeps: { include: ["comlink", "@mlc-ai/web-llm", "openai", "ai", "@ai-sdk/openai", "@openai/agents", "@langchain/openai", "zod"] },
   worker: { format: "es" },
   test: {
     projects: [

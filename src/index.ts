@@ -8,6 +8,8 @@ export type { EngineOptions, EngineStats, LoadOptions } from "./engine/options.j
 export { Completions } from "./endpoints/chat/completions.js";
 export type { RequestOptions } from "./endpoints/chat/completions.js";
 export { Models } from "./endpoints/models/models.js";
+export { Responses } from "./endpoints/responses/responses.js";
+export type { InputItems } from "./endpoints/responses/responses.js";
 export { Stream } from "./engine/stream.js";
 export type { WorkerLike } from "./rpc/connection.js";
 export { sharedWorker } from "./tabs/shared-worker.js";
@@ -24,6 +26,7 @@ export {
   BadRequestError,
   ContextLengthExceededError,
   EngineUnavailableError,
+  InsufficientStorageError,
   InternalServerError,
   ModelLoadError,
   NotFoundError,
@@ -35,10 +38,19 @@ export {
   isBadRequestError,
   isContextLengthExceededError,
   isEngineUnavailableError,
+  isInsufficientStorageError,
   isInternalServerError,
   isModelLoadError,
   isNotFoundError,
   isUsageError,
 } from "./errors/guards.js";
 export type * from "./openai/chat.js";
-export type { LoadProgress, ModelInfo, ModelList, ModelRecord } from "./openai/models.js";
+export type * from "./openai/responses.js";
+export type * from "./openai/responses-input.js";
+export type { LoadProgress, ModelDeleted, ModelInfo, ModelList, ModelRecord } from "./openai/models.js";
+export { probeDevice } from "./device/probe.js";
+export type { DeviceLimits, DeviceProbe, StorageInfo } from "./device/probe.js";
+export { recommendModel } from "./device/recommend.js";
+export type { Recommendation, RecommendOptions } from "./device/recommend.js";
+export { judgeModel } from "./device/fit.js";
+export type { ModelFit } from "./device/fit.js";

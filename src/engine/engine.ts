@@ -8,6 +8,7 @@ import type { EngineStatus } from "../rpc/wire.js";
 import { liveAbortListeners } from "../util/abort.js";
 import { Completions } from "../endpoints/chat/completions.js";
 import { Models } from "../endpoints/models/models.js";
+import { Responses } from "../endpoints/responses/responses.js";
 import type { EngineStats, LoadOptions } from "./options.js";
 
 /** How an engine makes connections: to `worker`, configured; and the factory, when it has one. */
@@ -57,6 +58,8 @@ export class Engine extends EventTarget {
   readonly chat: { readonly completions: Completions };
   /** OpenAI's `models` namespace, with local facts on each model. */
   readonly models: Models;
+  /** OpenAI's Responses API (`create`, `retrieve`, `delete`, `inputItems.list`), stored on this device. */
+  readonly responses: Responses;
 
   /** @internal Use `createEngine`. */
   constructor(connection: Connection, starter: Starter) {
@@ -67,6 +70,7 @@ export class Engine extends EventTarget {
     const live = (): Promise<Connection> => this.#live();
     this.chat = { completions: new Completions(live) };
     this.models = new Models(live);
+    this.responses = new Responses(live);
   }
 
   /**
@@ -173,8 +177,15 @@ export class Engine extends EventTarget {
     return this.#current;
   }
 
-  /** Loads a model (from the browser's cache when it is there) and makes it the active one. */
+  /**
+   * Loads a model (from the browser's storage when it is there) and makes it the active one.
+   * It first asks the browser to keep this site's storage (`navigator.storage.persist()`), so
+   * that downloaded weights are not evicted under storage pressure.
+   */
   async load(model: string, options: LoadOptions = {}): Promise<void> {
+    // Gigabytes may follow: ask the browser not to evict them. Only a window can ask (workers
+    // have no `persist()`); Chrome decides without a prompt, Firefox asks the user.
+    void globalThis.navigator?.storage?.persist?.().catch(() => false);
     const connection = await this.#live();
     const call = new Call(connection, options.signal);
     const port = call.handOff(false);

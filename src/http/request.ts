@@ -8,6 +8,8 @@ export interface RestRequest {
   method: string;
   /** The URL's path, without query or fragment. */
   path: string;
+  /** The URL's query. */
+  query: URLSearchParams;
   signal: AbortSignal | null;
   /** The body's bytes as a `ReadableStream`, or null when there is none. */
   body: ReadableStream<Uint8Array> | null;
@@ -28,7 +30,7 @@ export function readRequest(input: RequestInfo | URL, init: RequestInit | undefi
   let body: ReadableStream<Uint8Array> | null = null;
   if (init?.body !== undefined && init.body !== null) body = new Response(init.body).body;
   else if (req && init?.body === undefined) body = req.body;
-  return { method, path: url.pathname, signal, body };
+  return { method, path: url.pathname, query: url.searchParams, signal, body };
 }
 
 /** 413, for a body over `limit` bytes. */

@@ -1,10 +1,11 @@
 import { APIError, BadRequestError, InternalServerError, NotFoundError } from "../errors/classes.js";
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from "../openai/chat.js";
-import type { ModelInfo, ModelList } from "../openai/models.js";
+import type { ModelDeleted, ModelInfo, ModelList } from "../openai/models.js";
 import { Stream } from "../engine/stream.js";
 import { readJsonBody, type RestRequest } from "./request.js";
 import { jsonResponse, newRequestId, sseResponse } from "./reply.js";
 import { sseBody } from "./sse.js";
+import { responsesRoute, type RestResponses } from "../endpoints/responses/rest.js";
 
 /** What the REST adapter needs from an engine: its `chat.completions` and `models`. */
 export interface RestEngine {
@@ -19,7 +20,9 @@ export interface RestEngine {
   readonly models: {
     list(): Promise<ModelList>;
     retrieve(id: string): Promise<ModelInfo>;
+    delete(id: string): Promise<ModelDeleted>;
   };
+  readonly responses: RestResponses;
 }
 
 // Routes match the end of the path, never the host or a prefix, so any `baseURL` works:
@@ -41,7 +44,7 @@ export class MethodNotAllowedError extends APIError {
 }
 
 function expect(req: RestRequest, allow: string): void {
-  if (req.method !== allow) throw new MethodNotAllowedError(req.method, req.path, allow);
+  if (!allow.split(", ").includes(req.method)) throw new MethodNotAllowedError(req.method, req.path, allow);
 }
 
 async function chatCompletions(engine: RestEngine, req: RestRequest, started: number, limit: number): Promise<Response> {
@@ -62,27 +65,33 @@ async function chatCompletions(engine: RestEngine, req: RestRequest, started: nu
 
 /** Answers one REST request from `engine`; throws for an error response. */
 export async function route(engine: RestEngine, req: RestRequest, started: number, limit: number): Promise<Response> {
+  const responses = responsesRoute(req.path);
+  if (responses) {
+    expect(req, responses.allow);
+    return responses.run(req.method)(engine.responses, req, started, limit);
+  }
   if (CHAT_COMPLETIONS.test(req.path)) {
     expect(req, "POST");
     return chatCompletions(engine, req, started, limit);
   }
   const one = MODEL.exec(req.path);
   if (one) {
-    expect(req, "GET");
+    expect(req, "GET, DELETE");
     let id: string;
     try {
       id = decodeURIComponent(one[1] ?? "");
     } catch {
       throw new BadRequestError(`The model id in ${req.path} is not a valid URL-encoded string.`, "model");
     }
-    return jsonResponse(await engine.models.retrieve(id), newRequestId(), started);
+    const model = req.method === "DELETE" ? await engine.models.delete(id) : await engine.models.retrieve(id);
+    return jsonResponse(model, newRequestId(), started);
   }
   if (MODELS.test(req.path)) {
     expect(req, "GET");
     return jsonResponse(await engine.models.list(), newRequestId(), started);
   }
   throw new NotFoundError(
-    `Invalid URL (${req.method} ${req.path}). pagellm serves POST …/v1/chat/completions, GET …/v1/models and GET …/v1/models/{model}.`,
+    `Invalid URL (${req.method} ${req.path}). pagellm serves POST …/v1/chat/completions, …/v1/responses (and GET, DELETE …/v1/responses/{id}), GET …/v1/models and GET, DELETE …/v1/models/{model}.`,
     null,
     "unknown_url",
   );

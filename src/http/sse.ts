@@ -6,9 +6,9 @@ const encoder = new TextEncoder();
 /** The line that ends every successful stream, as OpenAI sends it. */
 export const SSE_DONE = "data: [DONE]\n\n";
 
-/** One server-sent event carrying `data` as JSON: `data: {...}\n\n`. */
-export function sseEvent(data: unknown): Uint8Array {
-  return encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
+/** One server-sent event carrying `data` as JSON: `data: {...}\n\n`, after an `event: <type>` line when `named`. */
+export function sseEvent(data: unknown, named = false): Uint8Array {
+  return encoder.encode(`${named ? `event: ${(data as { type?: string }).type ?? "error"}\n` : ""}data: ${JSON.stringify(data)}\n\n`);
 }
 
 /** The parts of a started stream that `sseBody` needs. */
@@ -32,8 +32,10 @@ export interface SseSource<Item> {
  * - **Errors mid-stream.** The status line has already gone out, so an error is sent the way
  *   OpenAI sends one, as an event `data: {"error": {...}}`, and the stream ends without
  *   `[DONE]`. The `openai` SDK throws it as an `APIError`.
+ * - **Named events.** With `named` (the Responses API), each event also has an `event: <type>`
+ *   line, and the stream ends without `[DONE]`, as OpenAI frames them.
  */
-export function sseBody<Item>(source: SseSource<Item>, signal: AbortSignal | null): ReadableStream<Uint8Array> {
+export function sseBody<Item>(source: SseSource<Item>, signal: AbortSignal | null, named = false): ReadableStream<Uint8Array> {
   let finished = false;
   let onAbort: (() => void) | null = null;
   const finish = (): void => {
@@ -55,7 +57,7 @@ export function sseBody<Item>(source: SseSource<Item>, signal: AbortSignal | nul
         ctrl.error(abortReason(signal!));
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      ctrl.enqueue(sseEvent(source.first));
+      ctrl.enqueue(sseEvent(source.first, named));
     },
     async pull(ctrl) {
       let result: IteratorResult<Item>;
@@ -64,18 +66,18 @@ export function sseBody<Item>(source: SseSource<Item>, signal: AbortSignal | nul
       } catch (err) {
         if (finished) return;
         finish();
-        ctrl.enqueue(sseEvent(toAPIError(err).toJSON()));
+        ctrl.enqueue(sseEvent(toAPIError(err).toJSON(), named));
         ctrl.close();
         return;
       }
       if (finished) return;
       if (result.done) {
         finish();
-        ctrl.enqueue(encoder.encode(SSE_DONE));
+        if (!named) ctrl.enqueue(encoder.encode(SSE_DONE));
         ctrl.close();
         return;
       }
-      ctrl.enqueue(sseEvent(result.value));
+      ctrl.enqueue(sseEvent(result.value, named));
     },
     cancel() {
       if (finished) return;

@@ -2,7 +2,7 @@
  * The page↔worker wire: the messages on a call's own port, the heartbeat's, and the host's API as
  * comlink exposes it. Types only. Both ends of each protocol live beside this file in `rpc/`.
  */
-import type { LoadProgress, ModelInfo, ModelRecord } from "../openai/models.js";
+import type { LoadProgress, ModelDeleted, ModelInfo, ModelRecord } from "../openai/models.js";
 
 /** An error as it crosses the worker boundary: plain data from which the page rebuilds the class. */
 export interface SerializedError {
@@ -112,7 +112,7 @@ export type ModerateHook = (text: string) => boolean | Promise<boolean>;
 export type ProgressHook = (progress: LoadProgress) => void;
 
 /** The endpoints a call port can serve; each is a folder under `endpoints/`. */
-export type EndpointName = "chat.completions.create";
+export type EndpointName = "chat.completions.create" | "responses.create" | "responses.retrieve" | "responses.delete" | "responses.inputItems.list";
 
 /**
  * The worker's API, as comlink exposes it. Long calls report on their own MessagePort; the
@@ -122,6 +122,8 @@ export type EndpointName = "chat.completions.create";
 export interface HostApi {
   configure(config: HostConfig, onProgress?: ProgressHook): Promise<Reply<void>>;
   listModels(): Promise<Reply<ModelInfo[]>>;
+  /** Removes a model's stored files, unloading it first when it is loaded. */
+  deleteModel(id: string): Promise<Reply<ModelDeleted>>;
   /** Starts a call of `endpoint`; the result, the chunks or the error arrive on `port`. */
   call(endpoint: EndpointName, params: unknown, port: MessagePort): void;
   /** Loads a model; progress, completion or the error arrive on `port`. */

@@ -1,6 +1,6 @@
 import { BadRequestError } from "../errors/classes.js";
 import { serializeError } from "../errors/serialize.js";
-import type { ModelInfo } from "../openai/models.js";
+import type { ModelDeleted, ModelInfo } from "../openai/models.js";
 import type { LoadProgress } from "../openai/models.js";
 import { Beacon } from "../rpc/beacon.js";
 import { CallPort, openCallPorts } from "../rpc/call-port.js";
@@ -8,12 +8,18 @@ import { whenGone } from "../rpc/presence.js";
 import type { EndpointName, HostApi, HostConfig, HostStats, ProgressHook, Reply } from "../rpc/wire.js";
 import { liveAbortListeners } from "../util/abort.js";
 import { chatCompletions } from "../endpoints/chat/handler.js";
+import { responsesCreate } from "../endpoints/responses/handler.js";
+import { responsesDelete, responsesInputItems, responsesRetrieve } from "../endpoints/responses/stored.js";
 import type { EndpointHandler } from "./endpoint.js";
 import type { Lane } from "./lane.js";
 
 /** The endpoints a call port serves: one line per endpoint folder. */
 const ENDPOINTS: Record<EndpointName, EndpointHandler> = {
   "chat.completions.create": chatCompletions,
+  "responses.create": responsesCreate,
+  "responses.retrieve": responsesRetrieve,
+  "responses.delete": responsesDelete,
+  "responses.inputItems.list": responsesInputItems,
 };
 
 /** Runs `work` and answers with its value or its error as data: errors never cross as throws. */
@@ -67,6 +73,15 @@ export class Host implements HostApi {
 
   listModels(): Promise<Reply<ModelInfo[]>> {
     return reply(async () => (await this.lane()).models());
+  }
+
+  deleteModel(id: string): Promise<Reply<ModelDeleted>> {
+    return reply(async () => {
+      const lane = await this.lane();
+      await lane.find(id);
+      await lane.queue.push(() => lane.deleteModel(id), new AbortController().signal, this);
+      return { id, object: "model" as const, deleted: true };
+    });
   }
 
   call(endpoint: EndpointName, params: unknown, port: MessagePort): void {

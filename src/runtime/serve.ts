@@ -4,6 +4,7 @@ import type { WebLLMBackendOptions } from "../backends/webllm/backend.js";
 import { Beacon } from "../rpc/beacon.js";
 import { Host } from "./host.js";
 import { Lane } from "./lane.js";
+import { withResponses, type ResponsesOptions } from "../endpoints/responses/options.js";
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -23,6 +24,8 @@ export interface ServeOptions {
    * between requests; `"when-idle"` refuses it with a 409 `model_switch_refused`.
    */
   switchModels?: "wait" | "when-idle";
+  /** The Responses API's store: IndexedDB limits (`maxStored`, `ttlMs`, `dbName`) or a `store` of your own. See docs/responses.md. */
+  responses?: ResponsesOptions;
 }
 
 interface SharedScope {
@@ -49,7 +52,7 @@ export function serve(options: ServeOptions = {}): void {
     (lane ??= (options.backend
       ? Promise.resolve(options.backend)
       : beacon.blocking(() => import("../backends/webllm/backend.js").then((m) => m.webllmBackend(options.webllm)))
-    ).then((backend) => Object.assign(new Lane(backend, beacon), { switchModels: options.switchModels ?? "wait" })));
+    ).then((backend) => withResponses(Object.assign(new Lane(backend, beacon), { switchModels: options.switchModels ?? "wait" }), options.responses)));
 
   const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon, exposeOn), endpoint);
 

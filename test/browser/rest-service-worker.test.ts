@@ -108,6 +108,21 @@ describe("with this page serving its engine", () => {
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  test("the Responses API goes through the route unchanged", async () => {
+    // Here rather than in a file of its own: service-worker test files would share the one
+    // registration of scope "/" while vitest runs them side by side.
+    const client = new OpenAI({ apiKey: "local", baseURL: `${location.origin}/pagellm/v1`, dangerouslyAllowBrowser: true });
+    const r = await client.responses.create({ model: "fake-1", input: "hi" });
+    expect(r.output_text).toBe("Served by the page's engine.");
+    const types: string[] = [];
+    for await (const e of await client.responses.create({ model: "fake-1", input: "hi", stream: true, previous_response_id: r.id })) types.push(e.type);
+    expect([types[0], types.at(-1)]).toEqual(["response.created", "response.completed"]);
+    expect((await client.responses.retrieve(r.id)).output_text).toBe(r.output_text);
+    expect((await client.responses.inputItems.list(r.id, { limit: 5 })).data).toHaveLength(1);
+    await client.responses.delete(r.id);
+    await expect(client.responses.retrieve(r.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
   test("every body through the route validates (checked on a clone)", async () => {
     const tap = validatingFetch(fetch);
     const client = new OpenAI({ apiKey: "local", baseURL: `${location.origin}/pagellm/v1`, fetch: tap, dangerouslyAllowBrowser: true });

@@ -1,5 +1,6 @@
 import type { BrowserCommand } from "vitest/node";
 import type { SchemaName } from "./schema.js";
+import type { ResponsesSchemaName } from "./responses-schema.js";
 
 // Browser commands: functions that run in vitest's Node process and that browser tests call
 // through `commands` from "vitest/browser". Schema validation lives here because
@@ -12,12 +13,20 @@ const validateSchema: BrowserCommand<[name: SchemaName, value: unknown], Promise
   return schemaErrors(name, value);
 };
 
+/** Validates `value` against one of the Responses API's schemas; the errors as text, or null when valid. */
+const validateResponsesSchema: BrowserCommand<[name: ResponsesSchemaName, value: unknown], Promise<string | null>> = async (_ctx, name, value) => {
+  const { responsesSchemaErrors } = await import("./responses-schema.js");
+  return responsesSchemaErrors(name, value);
+};
+
 /** The commands to register under the browser project's `browser.commands`. */
-export const commands = { validateSchema };
+export const commands = { validateSchema, validateResponsesSchema };
 
 declare module "vitest/browser" {
   interface BrowserCommands {
     /** Validates `value` against one of OpenAI's schemas (in Node); the errors as text, or null. */
     validateSchema(name: SchemaName, value: unknown): Promise<string | null>;
+    /** Validates `value` against one of the Responses API's schemas (in Node); the errors as text, or null. */
+    validateResponsesSchema(name: ResponsesSchemaName, value: unknown): Promise<string | null>;
   }
 }

@@ -19,6 +19,13 @@ function allowDeclaredNulls(node: unknown): object {
   }
   return node as object;
 }
+// OpenAI's `DeleteModelResponse` (the answer of DELETE /v1/models/{model}), as OpenAI's own
+// OpenAPI spec defines it; the shared spec file holds only the chat-completions schemas.
+(doc as { components: { schemas: Record<string, unknown> } }).components.schemas.DeleteModelResponse = {
+  type: "object",
+  properties: { id: { type: "string" }, deleted: { type: "boolean" }, object: { type: "string" } },
+  required: ["id", "object", "deleted"],
+};
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 ajv.addSchema(doc, "openai");
 
@@ -28,7 +35,8 @@ export type SchemaName =
   | "CreateChatCompletionStreamResponse"
   | "Model"
   | "ListModelsResponse"
-  | "ErrorResponse";
+  | "ErrorResponse"
+  | "DeleteModelResponse";
 
 const cache = new Map<SchemaName, ValidateFunction>();
 
