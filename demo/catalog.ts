@@ -5,9 +5,9 @@
  * screen readers work without any extra code.
  */
 import type { ModelInfo } from "../src/index.js";
-import { formatBytes, type DeviceInfo } from "./device.js";
+import { deviceName, formatBytes, isSoftware, type DeviceInfo } from "./device.js";
 import { h, icon, replace } from "./dom.js";
-import { displayName, downloadBytes, judgeFit, quantization, type Fit } from "./models.js";
+import { displayName, judgeFit, quantization, type Fit } from "./models.js";
 
 export interface PickerCallbacks {
   /** The person chose a model and pressed the load button. */
@@ -19,6 +19,8 @@ interface Row {
   model: ModelInfo;
   fit: Fit;
   bytes: number | null;
+  /** Whether `bytes` is an estimate (from the id) rather than the real files' size. */
+  estimated: boolean;
 }
 
 const FIT_TEXT: Record<Fit["level"], string> = { fits: "Fits", tight: "May not fit", no: "Can't run" };
@@ -94,7 +96,7 @@ export class ModelPicker {
     this.recommended = recommended;
     const order = { fits: 0, tight: 1, no: 2 } as const;
     this.rows = models
-      .map((model) => ({ model, fit: judgeFit(model, device, models), bytes: downloadBytes(model.id) }))
+      .map((model) => ({ model, fit: judgeFit(model, device, models), bytes: model.download_size_bytes, estimated: model.download_size_estimated }))
       .sort(
         (a, b) =>
           Number(b.model.id === recommended) - Number(a.model.id === recommended) ||
@@ -104,7 +106,7 @@ export class ModelPicker {
           a.model.id.localeCompare(b.model.id),
       );
     this.selected ??= recommended ?? this.rows[0]?.model.id ?? null;
-    this.usable = device.adapter;
+    this.usable = device.webgpu;
     this.renderDevice(device);
     this.renderList();
   }
@@ -142,10 +144,10 @@ export class ModelPicker {
     replace(
       this.deviceLine,
       icon("chip"),
-      h("span", { class: "device-name" }, d.name || (d.adapter ? "WebGPU adapter" : "No WebGPU adapter")),
-      d.adapter ? yes(d.f16, "shader-f16") : null,
-      d.adapter ? h("span", { class: "cap", title: "maxStorageBufferBindingSize: the largest buffer a shader can bind. WebLLM wants 1 GB; below that, only -1k models are safe." }, `${formatBytes(d.maxStorageBufferBindingSize)} bindings`) : null,
-      d.fallback ? h("span", { class: "cap cap-warn", title: "A software (CPU) GPU: models run, but slowly." }, "software GPU") : null,
+      h("span", { class: "device-name" }, deviceName(d) || (d.webgpu ? "WebGPU adapter" : "No WebGPU adapter")),
+      d.webgpu ? yes(d.shader_f16, "shader-f16") : null,
+      d.limits ? h("span", { class: "cap", title: "maxStorageBufferBindingSize: the largest buffer a shader can bind. WebLLM wants 1 GB; below that, only -1k models are safe." }, `${formatBytes(d.limits.maxStorageBufferBindingSize)} bindings`) : null,
+      isSoftware(d) ? h("span", { class: "cap cap-warn", title: "A software (CPU) GPU: models run, but slowly." }, "software GPU") : null,
     );
   }
 
@@ -162,7 +164,7 @@ export class ModelPicker {
   }
 
   private renderRow(r: Row): HTMLElement {
-    const { model, fit, bytes } = r;
+    const { model, fit, bytes, estimated } = r;
     const quant = quantization(model.id);
     const input = h("input", {
       type: "radio",
@@ -199,7 +201,7 @@ export class ModelPicker {
         h(
           "div",
           { class: "model-facts" },
-          h("span", { title: "Estimated download size" }, icon("download"), bytes !== null ? `≈${formatBytes(bytes)}` : "size ?"),
+          h("span", { title: estimated ? "Estimated download size" : "Download size, from the model's files" }, icon("download"), bytes !== null ? `${estimated ? "≈" : ""}${formatBytes(bytes)}` : "size ?"),
           h("span", { title: "GPU memory needed (vram_required_mb)" }, model.vram_required_mb !== null ? `${formatBytes(model.vram_required_mb * 1024 * 1024)} VRAM` : "VRAM ?"),
           h("span", { title: "Context window in tokens" }, contextText(model.context_window)),
           model.tools ? h("span", { class: "tag tag-soft", title: "Supports tool calling" }, "tools") : null,
@@ -226,7 +228,7 @@ export class ModelPicker {
           "button",
           { type: "button", class: "btn btn-primary btn-block", "data-testid": "load-model", disabled: this.busy || !this.usable, onclick: () => this.callbacks.onLoad(row.model.id) },
           icon(row.model.cached ? "bolt" : "download"),
-          !this.usable ? "Needs WebGPU" : row.model.cached ? "Load from cache" : `Download${row.bytes !== null ? ` ≈${formatBytes(row.bytes)}` : ""} and load`,
+          !this.usable ? "Needs WebGPU" : row.model.cached ? "Load from cache" : `Download${row.bytes !== null ? ` ${row.estimated ? "≈" : ""}${formatBytes(row.bytes)}` : ""} and load`,
         );
     replace(
       this.footer,

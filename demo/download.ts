@@ -11,8 +11,10 @@ const PHASES: Record<string, string> = {
   "check-gpu": "Checking the GPU",
   "fetch-config": "Fetching the model config",
   "fetch-library": "Fetching the model library",
+  "fetch-tokenizer": "Fetching the tokenizer",
+  cache: "Weights found in the browser's storage",
   "fetch-weights": "Downloading weights",
-  cache: "Loading weights from the browser cache",
+  upload: "Copying weights to the GPU",
   compile: "Compiling GPU shaders",
   ready: "Ready",
 };

@@ -124,9 +124,11 @@ export function webgpuAdvice(b: BrowserId): Child[] {
 /** The card for a browser without WebGPU, or without a usable adapter. */
 export function noWebGPU(device: DeviceInfo, browser: BrowserId = detectBrowser()): Problem {
   const body: Child[] = [];
-  if (!device.secure) {
+  // `probeDevice` reports no adapter either way; whether `navigator.gpu` exists tells the two apart.
+  const present = !device.webgpu && typeof navigator !== "undefined" && !!navigator.gpu;
+  if (globalThis.isSecureContext === false) {
     body.push(h("p", null, "This page is not a secure context, and browsers offer WebGPU only to secure pages. Open it over ", code("https://"), " or at ", code("http://localhost"), "."));
-  } else if (device.webgpu) {
+  } else if (present) {
     body.push(h("p", null, "WebGPU is present, but it found no GPU it can use: hardware acceleration may be off, the GPU may be blocklisted, or its driver may be too old."));
   } else {
     body.push(h("p", null, "pagellm runs the model on your GPU through WebGPU, and this browser does not offer it. Nothing was downloaded."));
@@ -135,7 +137,7 @@ export function noWebGPU(device: DeviceInfo, browser: BrowserId = detectBrowser(
   body.push(h("p", { class: "muted" }, "See what your browser offers at ", link("https://webgpureport.org/", "webgpureport.org"), "."));
   return {
     kind: "webgpu",
-    title: device.webgpu ? "No usable GPU found" : "This browser has no WebGPU",
+    title: present ? "No usable GPU found" : "This browser has no WebGPU",
     body,
     actions: [{ label: "Check again", run: () => location.reload(), primary: true, testid: "recheck" }],
   };

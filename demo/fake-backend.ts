@@ -12,20 +12,21 @@
  *   starting with `/long` gets a 2,000-token reply at full speed, for the main-thread test.
  */
 import { ModelLoadError } from "../src/index.js";
-import { fakeBackend, tokenize, type FakeModel } from "../src/testing.js";
+import { fakeBackend, tokenize, type FakeModel, type FakeRequest } from "../src/testing.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../src/worker.js";
-import { downloadBytes } from "./models.js";
+import { estimateDownloadBytes } from "../src/backends/webllm/size-estimate.js";
 
 /** The model whose first download fails: a self-hosted record with a missing shard. */
 export const FLAKY_MODEL = "SmolLM2-360M-Instruct-q4f32_1-MLC";
 const FLAKY_URL = `https://models.example.com/${FLAKY_MODEL}/resolve/main/params_shard_2.bin`;
 
+/** The demo's catalog, each with the download size WebLLM's backend would estimate for it. */
 const MODELS: FakeModel[] = [
   { id: "Llama-3.2-1B-Instruct-q4f32_1-MLC", owned_by: "mlc-ai", vram_required_mb: 1128.82, context_window: 4096, requires: [], tools: true },
   { id: "Qwen2.5-0.5B-Instruct-q4f16_1-MLC", owned_by: "mlc-ai", vram_required_mb: 944.62, context_window: 4096, requires: ["shader-f16"], tools: true },
   { id: "Qwen2.5-0.5B-Instruct-q4f32_1-MLC", owned_by: "mlc-ai", vram_required_mb: 1060.2, context_window: 4096, requires: [], tools: true },
   { id: FLAKY_MODEL, owned_by: "self-hosted", vram_required_mb: 579.61, context_window: 4096, requires: [], tools: false },
-];
+].map((m) => ({ ...m, download_size_bytes: estimateDownloadBytes(m.id), download_size_estimated: true }));
 
 const TOKENS_PER_SECOND = 45;
 const LOAD_MS = 1500;
@@ -40,7 +41,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     }, { once: true });
   });
 
-function lastUser(req: GenerateRequest): string {
+function lastUser(req: FakeRequest): string {
   const m = [...req.messages].reverse().find((x) => x.role === "user");
   const c = m?.content;
   return typeof c === "string" ? c : Array.isArray(c) ? c.map((p) => ("text" in p ? p.text : "")).join("") : "";
@@ -93,7 +94,7 @@ const HOSTILE =
   'Here is some HTML: <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=1</script>.\n\n' +
   "[a javascript: link](javascript:window.__pwned=1) and ![a tracking pixel](https://tracker.example.com/p.gif)";
 
-function reply(req: GenerateRequest): string {
+function reply(req: FakeRequest): string {
   const q = lastUser(req).trim();
   if (q.startsWith("/long")) return longReply();
   if (q.startsWith("/xss")) return HOSTILE;
@@ -117,7 +118,7 @@ export function demoFakeBackend(): Backend {
     unload: () => inner.unload(),
 
     async load(model: string, ctx: LoadContext): Promise<void> {
-      const size = downloadBytes(model) ?? 100_000_000;
+      const size = estimateDownloadBytes(model) ?? 100_000_000;
       const onProgress: LoadContext["onProgress"] = (p) =>
         ctx.onProgress(p.phase === "fetch-weights" ? { ...p, total_bytes: size, loaded_bytes: Math.round(p.progress * size) } : p);
       if (model === FLAKY_MODEL && !flakyFailed) {
@@ -139,7 +140,7 @@ export function demoFakeBackend(): Backend {
     },
 
     async *generate(req: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
-      const delay = lastUser(req).trim().startsWith("/long") ? 0 : 1000 / TOKENS_PER_SECOND;
+      const delay = lastUser({ ...req, messages: req.conversation, prompt: req.messages }).trim().startsWith("/long") ? 0 : 1000 / TOKENS_PER_SECOND;
       for await (const ev of inner.generate(req, signal)) {
         if (delay && ev.type === "delta") await sleep(delay, signal);
         yield ev;

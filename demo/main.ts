@@ -6,11 +6,12 @@
 import { APIUserAbortError, createEngine, type Engine, type ModelInfo } from "../src/index.js";
 import { ModelPicker } from "./catalog.js";
 import { Chat } from "./chat.js";
-import { deviceUsable, probeDevice, type DeviceInfo } from "./device.js";
+import { formatBytes, isSoftware, probeDevice, type DeviceInfo } from "./device.js";
 import { h, icon, replace } from "./dom.js";
 import { DownloadView, formatDuration } from "./download.js";
 import { describeError, needsF16, noWebGPU, renderProblem, type Problem, type Remedies } from "./errors.js";
 import { defaultModel, displayName, f32Alternative, judgeFit, quantization } from "./models.js";
+import { judgeModel, type Recommendation } from "../src/index.js";
 import { Settings } from "./settings.js";
 
 const FAKE = import.meta.env.VITE_PAGELLM_FAKE === "1";
@@ -30,9 +31,26 @@ interface State {
   loaded: string | null;
   loading: { id: string; controller: AbortController } | null;
   recommended: string | null;
+  /** Why the library recommends `recommended`, and what to know before loading it. */
+  recommendation: Recommendation | null;
 }
 
-const state: State = { engine: null, device: null, models: [], loaded: null, loading: null, recommended: null };
+const state: State = { engine: null, device: null, models: [], loaded: null, loading: null, recommended: null, recommendation: null };
+
+/**
+ * Why WebLLM cannot start on this adapter whatever the model (its limits are below WebLLM's
+ * minimums), or null: the library's judgement of a model that needs no feature and no buffer.
+ */
+function deviceProblem(d: DeviceInfo): string | null {
+  const any = state.models[0];
+  if (!d.webgpu) return d.reason;
+  if (!any) return null;
+  return judgeModel({ ...any, requires: [], buffer_size_required_bytes: null }, d).reasons[0] ?? null;
+}
+
+function deviceUsable(d: DeviceInfo): boolean {
+  return deviceProblem(d) === null;
+}
 
 // ---------------------------------------------------------------- shell
 
@@ -209,15 +227,23 @@ function renderEmptyState(): void {
     action = null;
   } else if (d && deviceUsable(d) && rec) {
     const row = picker.info(rec.id);
+    const warning = state.recommendation?.warnings[0];
     action = h(
       "div",
       { class: "start-card", "data-testid": "start-card" },
-      h("div", { class: "start-text" }, h("span", { class: "muted" }, rec.cached ? "Ready on this device" : "Recommended for this device"), h("strong", null, displayName(rec.id)), h("span", { class: "muted small" }, rec.id)),
+      h(
+        "div",
+        { class: "start-text" },
+        h("span", { class: "muted" }, rec.cached ? "Ready on this device" : "Recommended for this device"),
+        h("strong", null, displayName(rec.id)),
+        h("span", { class: "muted small" }, rec.id),
+        warning ? h("span", { class: "muted small start-warning", "data-testid": "start-warning" }, warning) : null,
+      ),
       h(
         "button",
         { type: "button", class: "btn btn-primary btn-large", "data-testid": "start", onclick: () => void loadModel(rec.id) },
         icon(rec.cached ? "bolt" : "download"),
-        rec.cached ? "Load and start" : `Download${row?.bytes ? ` ≈${Math.round(row.bytes / 2 ** 20)} MB` : ""} and start`,
+        rec.cached ? "Load and start" : `Download${row?.bytes ? ` ≈${formatBytes(row.bytes)}` : ""} and start`,
       ),
       h("button", { type: "button", class: "link-btn", onclick: () => togglePanel("models", true) }, "or choose another model"),
     );
@@ -253,14 +279,15 @@ function remedies(model: string | null): Remedies {
       return found;
     },
     restart: () => void start(),
-    f32Alternative: model ? f32Alternative(model, state.models) : state.loaded ? f32Alternative(state.loaded, state.models) : null,
+    f32Alternative: state.device && (model ?? state.loaded) ? f32Alternative((model ?? state.loaded) as string, state.models, state.device) : null,
   };
 }
 
 async function refreshModels(): Promise<void> {
   if (!state.engine || !state.device) return;
   state.models = (await state.engine.models.list()).data;
-  state.recommended = defaultModel(state.models, state.device, localStorage.getItem(LAST_MODEL_KEY));
+  state.recommendation = await defaultModel(state.models, state.device, localStorage.getItem(LAST_MODEL_KEY));
+  state.recommended = state.recommendation.model?.id ?? null;
   picker.setModels(state.models, state.device, state.recommended);
 }
 
@@ -277,7 +304,7 @@ async function loadModel(id: string): Promise<void> {
   if (fit.level === "no") {
     // Say so now, before any download: the worker would refuse it anyway.
     showNotice(
-      model.requires.includes("shader-f16") && !device.f16
+      model.requires.includes("shader-f16") && !device.shader_f16
         ? needsF16(id, fit.alternative, remedies(id))
         : { kind: "fit", title: "This model cannot run here", body: [h("p", null, fit.reasons.join(" "))], actions: [{ label: "Choose another model", run: () => togglePanel("models", true) }] },
     );
@@ -343,14 +370,14 @@ async function start(): Promise<void> {
   showNotice(null);
   state.device ??= await probeDevice();
   const device = state.device;
-  document.body.dataset.device = device.adapter ? (device.f16 ? "f16" : "f32") : "none";
-  if (!device.adapter) showNotice(noWebGPU(device));
-  else if (!deviceUsable(device)) {
-    showNotice({ kind: "fit", title: "This GPU is too limited for WebLLM", body: [h("p", null, "Its WebGPU buffer limits are below the 128 MB that WebLLM needs. Try another browser or device.")], actions: [] });
-  }
+  document.body.dataset.device = device.webgpu ? (device.shader_f16 ? "f16" : "f32") : "none";
+  document.body.dataset.adapter = device.webgpu ? (isSoftware(device) ? "software" : "hardware") : "none";
+  if (!device.webgpu) showNotice(noWebGPU(device));
   try {
     state.engine = await createEngine({ worker: newWorker() });
     await refreshModels();
+    const problem = device.webgpu ? deviceProblem(device) : null;
+    if (problem) showNotice({ kind: "fit", title: "This GPU is too limited for WebLLM", body: [h("p", null, problem)], actions: [] });
   } catch (err) {
     showNotice(describeError(err, remedies(null)));
     return;

@@ -1,11 +1,14 @@
 import { proxy } from "comlink";
 import { UsageError } from "../errors/usage.js";
 import { Connection, type WorkerLike } from "../rpc/connection.js";
-import { holdPresence } from "../rpc/presence.js";
 import type { HostConfig } from "../rpc/wire.js";
 import { isSharedEngineWorker } from "../tabs/shared-worker.js";
 import { Engine } from "./engine.js";
 import type { EngineOptions } from "./options.js";
+
+/** A SharedWorker, or a link to another tab's worker: both keep running after this page closes. */
+const outlivesPage = (worker: WorkerLike): boolean =>
+  (typeof SharedWorker !== "undefined" && worker instanceof SharedWorker) || typeof (worker as { watchLoss?: unknown }).watchLoss === "function";
 
 /**
  * Connects to a worker that runs `serve()` and returns an `Engine`.
@@ -31,7 +34,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
   // Every worker the engine ever starts gets the same configuration.
   const start = async (worker: WorkerLike): Promise<Connection> => {
-    const presence = await holdPresence();
+    // Only a worker that outlives this page needs to be told that the page is gone: a
+    // dedicated worker dies with it. The lock code loads only for those.
+    const presence = outlivesPage(worker) ? await (await import("../rpc/presence.js")).holdPresence() : null;
     const connection = new Connection(worker, options.heartbeat ?? {}, options.moderate, presence?.release);
     try {
       await connection.ask((host) => host.configure(presence ? { ...config, presence: presence.name } : config, onProgress));

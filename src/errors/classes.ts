@@ -88,6 +88,22 @@ export class ModelLoadError extends APIError {
   }
 }
 
+/**
+ * 507: the model does not fit the browser's storage quota, found before anything large is
+ * downloaded. `neededBytes` is what the download still needs, `availableBytes` what the quota
+ * leaves (both as the browser's storage estimate reports them).
+ */
+export class InsufficientStorageError extends APIError {
+  override readonly name: string = "InsufficientStorageError";
+  constructor(
+    message: string,
+    readonly neededBytes: number | null = null,
+    readonly availableBytes: number | null = null,
+  ) {
+    super(507, message, { type: "server_error", code: "insufficient_storage" });
+  }
+}
+
 /** 500: anything else. pagellm never throws a bare string. */
 export class InternalServerError extends APIError {
   override readonly name: string = "InternalServerError";

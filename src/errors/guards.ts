@@ -4,6 +4,7 @@ import type {
   BadRequestError,
   ContextLengthExceededError,
   EngineUnavailableError,
+  InsufficientStorageError,
   InternalServerError,
   ModelLoadError,
   NotFoundError,
@@ -53,6 +54,8 @@ export const isAPIUserAbortError = named<APIUserAbortError>("APIUserAbortError")
 export const isEngineUnavailableError = named<EngineUnavailableError>("EngineUnavailableError");
 /** 502: a model file could not be fetched or read. */
 export const isModelLoadError = named<ModelLoadError>("ModelLoadError");
+/** 507: the model does not fit the storage quota. */
+export const isInsufficientStorageError = named<InsufficientStorageError>("InsufficientStorageError");
 /** 500. */
 export const isInternalServerError = named<InternalServerError>("InternalServerError");
 

@@ -5,6 +5,7 @@ import {
   BadRequestError,
   ContextLengthExceededError,
   EngineUnavailableError,
+  InsufficientStorageError,
   InternalServerError,
   ModelLoadError,
   NotFoundError,
@@ -16,6 +17,7 @@ export function serializeError(err: unknown): SerializedError {
   const e = toAPIError(err);
   const out: SerializedError = { name: e.name, message: e.message, status: e.status, type: e.type, code: e.code, param: e.param };
   if (e instanceof ModelLoadError) out.extra = { url: e.url, httpStatus: e.httpStatus };
+  if (e instanceof InsufficientStorageError) out.extra = { neededBytes: e.neededBytes, availableBytes: e.availableBytes };
   return out;
 }
 
@@ -36,6 +38,10 @@ export function deserializeError(data: SerializedError): APIError {
       const url = typeof data.extra?.url === "string" ? data.extra.url : null;
       const httpStatus = typeof data.extra?.httpStatus === "number" ? data.extra.httpStatus : null;
       return new ModelLoadError(data.message, url, httpStatus);
+    }
+    case "InsufficientStorageError": {
+      const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+      return new InsufficientStorageError(data.message, num(data.extra?.neededBytes), num(data.extra?.availableBytes));
     }
     case "InternalServerError":
       return new InternalServerError(data.message);

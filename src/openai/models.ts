@@ -14,8 +14,31 @@ export interface ModelInfo {
   requires: string[];
   /** Whether pagellm can run tool calls on this model. */
   tools: boolean;
-  /** Whether the weights are already in this browser's cache. */
+  /** The family's tool-call format (`"hermes"`, …), or null where pagellm knows none. */
+  tool_format: string | null;
+  /**
+   * Whether the model loads without the network: its weights, tokenizer, config *and* model
+   * library are all in this browser's storage (WebLLM's own check looks at the weights only).
+   */
   cached: boolean;
+  /**
+   * Bytes to download for the whole model (weights, library, tokenizer, config), where known.
+   * `download_size_estimated` says whether it was summed from the model's real files
+   * (`tensor-cache.json` and the stored files) or estimated from the id's parameter count and
+   * quantization.
+   */
+  download_size_bytes: number | null;
+  /** True when `download_size_bytes` is an estimate, false when it comes from the real files. */
+  download_size_estimated: boolean;
+  /** The largest storage buffer the model binds, in bytes, where its record says. */
+  buffer_size_required_bytes: number | null;
+}
+
+/** `models.delete(id)`, in OpenAI's `DeleteModelResponse` shape. */
+export interface ModelDeleted {
+  id: string;
+  object: "model";
+  deleted: boolean;
 }
 
 /** `models.list()`. */
@@ -39,15 +62,26 @@ export interface ModelRecord {
   [key: string]: unknown;
 }
 
-/** Where a model load stands. */
+/**
+ * Where a model load stands. The WebLLM backend reports these phases, in this order (a phase
+ * with nothing to do is left out):
+ * `check-gpu`, `fetch-config`, `fetch-library`, `fetch-tokenizer`, `cache` (weights found
+ * stored: a cached load is never shown as a download), `fetch-weights`, `upload` (weights to
+ * GPU memory), `compile` (GPU shaders), `ready`. Other backends may report their own.
+ */
 export interface LoadProgress {
   model: string;
-  /** `fetch-config`, `fetch-library`, `fetch-weights`, `cache`, `compile`, `ready`, or a backend's own. */
   phase: string;
-  /** 0..1. */
+  /** 0..1, for the whole load; it never goes back. */
   progress: number;
+  /** Bytes done in this phase, where it moves bytes. */
   loaded_bytes?: number;
+  /** Bytes this phase moves in all, where known. */
   total_bytes?: number;
+  /** This phase's speed so far, in bytes per second, once it can be measured. */
+  bytes_per_second?: number;
+  /** Time this phase still needs at that speed, in milliseconds. */
+  eta_ms?: number;
   text: string;
   elapsed_ms: number;
 }

@@ -1,4 +1,4 @@
-import { APIError, APIUserAbortError } from "../errors/classes.js";
+import { APIError, APIUserAbortError, BadRequestError } from "../errors/classes.js";
 import { modelNotFound } from "../errors/not-found.js";
 import type { LoadProgress, ModelInfo } from "../openai/models.js";
 import type { Backend, GenerateEvent, GenerateRequest } from "../backends/backend.js";
@@ -26,7 +26,16 @@ export class Lane {
   constructor(
     readonly backend: Backend,
     readonly beacon: Beacon = new Beacon(),
-  ) {}
+  ) {
+    // A loss between requests: the backend has unloaded by itself, so the next request loads again.
+    backend.onDeviceLost?.((message) => this.deviceLost(message));
+  }
+
+  /** Forgets the model after its GPU device was lost, and tells every page. */
+  private deviceLost(message: string): void {
+    this.current = null;
+    this.beacon.setStatus({ state: "lost", code: "device_lost", message });
+  }
 
   /** Refuses a switch away from the loaded model while others use it, if `switchModels` says so. */
   checkSwitch(model: string, owner: object): void {
@@ -85,11 +94,23 @@ export class Lane {
       await this.beacon.blocking(() => this.backend.load(id, { signal, onProgress: report }));
       if (signal.aborted) throw new APIUserAbortError();
     } catch (err) {
-      this.beacon.setStatus({ state: "idle" });
+      if ((err as { code?: unknown })?.code === "device_lost") this.deviceLost(err instanceof Error ? err.message : "The GPU device was lost.");
+      else this.beacon.setStatus({ state: "idle" });
       throw err;
     }
     this.current = id;
     this.beacon.setStatus({ state: "ready", model: id });
+  }
+
+  /**
+   * Removes a model's stored files, unloading it first when it is the loaded one. Call only from
+   * inside a queued job. The catalog is read again next time, so `cached` is current.
+   */
+  async deleteModel(id: string): Promise<void> {
+    const remove = this.backend.deleteModel;
+    if (!remove) throw new BadRequestError("This backend keeps no model files to delete.", "model");
+    if (this.current === id) await this.unload();
+    await this.beacon.blocking(() => remove.call(this.backend, id));
   }
 
   /** Unloads the model. Call only from inside a queued job. */
@@ -112,11 +133,7 @@ export class Lane {
         next = await events.next();
       }
     } catch (err) {
-      if ((err as { code?: unknown })?.code === "device_lost") {
-        this.current = null;
-        const message = err instanceof Error ? err.message : "The GPU device was lost.";
-        this.beacon.setStatus({ state: "lost", code: "device_lost", message });
-      }
+      if ((err as { code?: unknown })?.code === "device_lost") this.deviceLost(err instanceof Error ? err.message : "The GPU device was lost.");
       throw err;
     } finally {
       await events.return?.();

@@ -126,9 +126,10 @@ describe("other routes", () => {
     const wrong = await engine.fetch("http://localhost/v1/chat/completions");
     expect(wrong.headers.get("allow")).toBe("POST");
     await expectError(wrong, 405, { code: "method_not_allowed" });
-    const del = await engine.fetch("http://localhost/v1/models/fake-1", { method: "DELETE" });
-    expect(del.headers.get("allow")).toBe("GET");
-    await expectError(del, 405, { code: "method_not_allowed" });
+    // DELETE /v1/models/{id} is served (models.delete); another method is not.
+    const put = await engine.fetch("http://localhost/v1/models/fake-1", { method: "PUT", body: "{}" });
+    expect(put.headers.get("allow")).toBe("GET, DELETE");
+    await expectError(put, 405, { code: "method_not_allowed" });
   });
 
   test("an error mid-stream is sent as an error event, and the stream ends without [DONE]", async () => {

@@ -6,18 +6,57 @@ import { describe, expect, test } from "vitest";
 import type { ModelInfo } from "../../src/index.js";
 import type { DeviceInfo } from "../../demo/device.js";
 import { stableBoundary } from "../../demo/markdown.js";
-import { defaultModel, displayName, downloadBytes, f32Alternative, judgeFit, parameterCount, quantization } from "../../demo/models.js";
+import { defaultModel, displayName, f32Alternative, judgeFit, quantization } from "../../demo/models.js";
 import { buildMessages, buildParams, DEFAULTS, parseStop } from "../../demo/settings.js";
+import { estimateDownloadBytes } from "../../src/backends/webllm/size-estimate.js";
 
 const MB = 2 ** 20;
 
 function model(id: string, extra: Partial<ModelInfo> = {}): ModelInfo {
   const f16 = /q\df16/.test(id);
-  return { id, object: "model", created: 0, owned_by: "mlc-ai", vram_required_mb: 1000, context_window: 4096, requires: f16 ? ["shader-f16"] : [], tools: true, cached: false, ...extra };
+  return {
+    id,
+    object: "model",
+    created: 0,
+    owned_by: "mlc-ai",
+    vram_required_mb: 1000,
+    context_window: 4096,
+    requires: f16 ? ["shader-f16"] : [],
+    tools: true,
+    tool_format: null,
+    cached: false,
+    download_size_bytes: estimateDownloadBytes(id),
+    download_size_estimated: true,
+    buffer_size_required_bytes: null,
+    ...extra,
+  };
 }
 
-function device(extra: Partial<DeviceInfo> = {}): DeviceInfo {
-  return { webgpu: true, secure: true, adapter: true, f16: true, maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 30, fallback: false, name: "", memoryBudgetMb: 6144, ...extra };
+interface DeviceOptions {
+  f16?: boolean;
+  memoryGb?: number | null;
+  binding?: number;
+  buffer?: number;
+  fallback?: boolean;
+  webgpu?: boolean;
+}
+
+/** A probe as `probeDevice()` answers it, for a GPU with these facts. */
+function device(o: DeviceOptions = {}): DeviceInfo {
+  const f16 = o.f16 ?? true;
+  if (o.webgpu === false) {
+    return { webgpu: false, reason: "no WebGPU", adapter: null, features: [], shader_f16: false, limits: null, device_memory_gb: null, storage: null };
+  }
+  return {
+    webgpu: true,
+    reason: null,
+    adapter: { vendor: "test", architecture: o.fallback ? "swiftshader" : "gpu", description: "", is_fallback_adapter: o.fallback ?? false },
+    features: f16 ? ["shader-f16"] : [],
+    shader_f16: f16,
+    limits: { maxStorageBufferBindingSize: o.binding ?? 2 ** 30, maxBufferSize: o.buffer ?? 2 ** 31, maxComputeWorkgroupStorageSize: 32768, maxStorageBuffersPerShaderStage: 10 },
+    device_memory_gb: o.memoryGb === undefined ? 8 : o.memoryGb,
+    storage: null,
+  };
 }
 
 const CATALOG = [
@@ -30,32 +69,21 @@ const CATALOG = [
 ];
 
 describe("model facts", () => {
-  test("names, quantizations and parameter counts come from MLC ids", () => {
+  test("names and quantizations come from MLC ids", () => {
     expect(displayName("Llama-3.2-1B-Instruct-q4f16_1-MLC")).toBe("Llama-3.2-1B-Instruct");
     expect(displayName("gemma-2-2b-it-q4f32_1-MLC-1k")).toBe("gemma-2-2b-it-1k");
     expect(quantization("SmolLM2-135M-Instruct-q0f32-MLC")).toBe("q0f32");
-    expect(parameterCount("SmolLM2-135M-Instruct-q0f32-MLC")).toBe(135e6);
-    expect(parameterCount("stablelm-2-zephyr-1_6b-q4f16_1-MLC")).toBe(1.6e9);
-    expect(parameterCount("Phi-3.5-mini-instruct-q4f16_1-MLC")).toBe(3.8e9);
-    expect(parameterCount("mystery-model")).toBeNull();
   });
 
-  test("download sizes are parameters × bits per weight", () => {
-    // q4f16_1 stores one f16 scale per 32 weights: 4.5 bits a weight.
-    expect(downloadBytes("Llama-3.2-1B-Instruct-q4f16_1-MLC")).toBe(Math.round((1.24e9 * 4.5) / 8));
-    expect(downloadBytes("Qwen2.5-0.5B-Instruct-q4f32_1-MLC")).toBe(Math.round((0.49e9 * 5) / 8));
-    expect(downloadBytes("SmolLM2-135M-Instruct-q0f16-MLC")).toBe(135e6 * 2);
-    expect(downloadBytes("mystery-model")).toBeNull();
-  });
-
-  test("an f16 model's f32 variant is found in the catalog", () => {
-    expect(f32Alternative("Llama-3.2-1B-Instruct-q4f16_1-MLC", CATALOG)).toBe("Llama-3.2-1B-Instruct-q4f32_1-MLC");
-    expect(f32Alternative("Qwen2.5-0.5B-Instruct-q4f16_1-MLC", CATALOG)).toBeNull();
-    expect(f32Alternative("Llama-3.2-1B-Instruct-q4f32_1-MLC", CATALOG)).toBeNull();
+  test("an f16 model's f32 variant is found in the catalog, where the GPU lacks shader-f16", () => {
+    const noF16 = device({ f16: false });
+    expect(f32Alternative("Llama-3.2-1B-Instruct-q4f16_1-MLC", CATALOG, noF16)).toBe("Llama-3.2-1B-Instruct-q4f32_1-MLC");
+    expect(f32Alternative("Qwen2.5-0.5B-Instruct-q4f16_1-MLC", CATALOG, noF16)).toBeNull();
+    expect(f32Alternative("Llama-3.2-1B-Instruct-q4f32_1-MLC", CATALOG, noF16)).toBeNull();
   });
 });
 
-describe("fits this device", () => {
+describe("fits this device (the library's judgeModel, as the picker's levels)", () => {
   const llamaF16 = CATALOG[0] as ModelInfo;
   const big = CATALOG[3] as ModelInfo;
   const small1k = CATALOG[4] as ModelInfo;
@@ -71,32 +99,35 @@ describe("fits this device", () => {
     expect(fit.reasons.join(" ")).toContain("shader-f16");
   });
 
-  test("more VRAM than the device's budget: may not fit", () => {
-    const fit = judgeFit(big, device({ memoryBudgetMb: 3072 }), CATALOG);
+  test("more VRAM than the device's memory hints at: may not fit", () => {
+    const fit = judgeFit(big, device({ memoryGb: 4 }), CATALOG);
     expect(fit.level).toBe("tight");
     expect(fit.reasons.join(" ")).toContain("6.0 GB");
-    expect(judgeFit(big, device({ memoryBudgetMb: null }), CATALOG).level).toBe("fits");
+    expect(judgeFit(big, device({ memoryGb: null }), CATALOG).level).toBe("fits");
   });
 
   test("storage bindings under 1 GiB: only -1k models are safe, as WebLLM warns", () => {
-    const mobile = device({ maxStorageBufferBindingSize: 128 * MB, maxBufferSize: 256 * MB });
+    const mobile = device({ binding: 128 * MB, buffer: 256 * MB });
     expect(judgeFit(CATALOG[1] as ModelInfo, mobile, CATALOG).level).toBe("tight");
     expect(judgeFit(small1k, mobile, CATALOG).level).toBe("fits");
-    expect(judgeFit(small1k, device({ maxStorageBufferBindingSize: 64 * MB }), CATALOG).level).toBe("no");
+    expect(judgeFit(small1k, device({ binding: 64 * MB }), CATALOG).level).toBe("no");
   });
 
   test("no adapter: nothing runs", () => {
-    expect(judgeFit(llamaF16, device({ adapter: false }), CATALOG).level).toBe("no");
+    expect(judgeFit(llamaF16, device({ webgpu: false }), CATALOG).level).toBe("no");
   });
 
-  test("the default is the best small model that fits, or the cached one used last", () => {
-    expect(defaultModel(CATALOG, device(), null)).toBe("Llama-3.2-1B-Instruct-q4f16_1-MLC");
-    expect(defaultModel(CATALOG, device({ f16: false }), null)).toBe("Llama-3.2-1B-Instruct-q4f32_1-MLC");
+  test("the default is the library's recommendation, or the cached one used last", async () => {
+    // The largest within 1 GiB is Llama-3.2-1B; with shader-f16, its faster f16 variant.
+    expect((await defaultModel(CATALOG, device(), null)).model?.id).toBe("Llama-3.2-1B-Instruct-q4f16_1-MLC");
+    expect((await defaultModel(CATALOG, device({ f16: false }), null)).model?.id).toBe("Llama-3.2-1B-Instruct-q4f32_1-MLC");
     const cached = CATALOG.map((m) => (m.id === "Phi-3.5-mini-instruct-q4f16_1-MLC" ? { ...m, cached: true } : m));
-    expect(defaultModel(cached, device(), "Phi-3.5-mini-instruct-q4f16_1-MLC")).toBe("Phi-3.5-mini-instruct-q4f16_1-MLC");
-    // Not in the recommended list: the largest small model that fits.
+    expect((await defaultModel(cached, device(), "Phi-3.5-mini-instruct-q4f16_1-MLC")).model?.id).toBe("Phi-3.5-mini-instruct-q4f16_1-MLC");
+    // On a software adapter: the smallest f32 model, with a warning about speed.
     const others = [model("SmolLM2-135M-Instruct-q0f32-MLC"), model("SmolLM2-360M-Instruct-q4f32_1-MLC"), model("Mistral-7B-Instruct-v0.3-q4f32_1-MLC")];
-    expect(defaultModel(others, device(), null)).toBe("SmolLM2-360M-Instruct-q4f32_1-MLC");
+    const soft = await defaultModel(others, device({ f16: false, fallback: true }), null);
+    expect(soft.model?.id).toBe("SmolLM2-360M-Instruct-q4f32_1-MLC");
+    expect(soft.warnings.join(" ")).toMatch(/very slow/);
   });
 });
 

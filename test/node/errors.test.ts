@@ -9,6 +9,7 @@ const classes = [
   ["APIUserAbortError", () => new errors.APIUserAbortError()],
   ["EngineUnavailableError", () => new errors.EngineUnavailableError("no gpu", "webgpu_unavailable")],
   ["ModelLoadError", () => new errors.ModelLoadError("404", "http://127.0.0.1/x.wasm", 404)],
+  ["InsufficientStorageError", () => new errors.InsufficientStorageError("full", 2_000_000_000, 500_000_000)],
   ["InternalServerError", () => new errors.InternalServerError("boom")],
 ] as const;
 

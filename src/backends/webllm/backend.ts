@@ -1,15 +1,20 @@
 import { deleteModelWasmInCache, MLCEngine } from "@mlc-ai/web-llm";
 import type { InitProgressReport, LogLevel } from "@mlc-ai/web-llm";
-import { APIUserAbortError, InternalServerError, NotFoundError } from "../../errors/classes.js";
+import { APIUserAbortError, InternalServerError, NotFoundError, type APIError } from "../../errors/classes.js";
 import type { ModelInfo, ModelRecord } from "../../openai/models.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../backend.js";
+import { beforeReload } from "./before-reload.js";
 import { Catalog, type CacheBackend } from "./catalog.js";
-import { fromWebLLMError, isCspBlock, isFetchFailure } from "./errors.js";
+import { deleteStoredModel } from "./delete.js";
+import { describeLoss, deviceOf, DeviceWatch, guardDeviceLoss, holdsPipeline, type DeviceLoss } from "./device-loss.js";
+import { deviceLost, fromWebLLMError, isCspBlock, isFetchFailure } from "./errors.js";
 import { generate } from "./generate.js";
 import { MODEL_TYPE_EMBEDDING } from "./internals.js";
-import { checkGpu, diagnoseDownload, probeConfig, probeLibrary } from "./preflight.js";
+import { checkGpu, diagnoseDownload, type ChatConfigFile } from "./preflight.js";
 import { ProgressReporter } from "./progress.js";
-import { chatConfigUrl, modelLibUrl } from "./urls.js";
+import type { StorageEstimator } from "./storage/quota.js";
+import { repairShards } from "./storage/repair.js";
+import { modelLibUrl } from "./urls.js";
 
 /** Options of {@link webllmBackend}. */
 export interface WebLLMBackendOptions {
@@ -21,6 +26,12 @@ export interface WebLLMBackendOptions {
   prebuilt?: boolean;
   /** WebLLM's console log level (default: WebLLM's own, `"WARN"`). */
   logLevel?: LogLevel;
+  /**
+   * Where the quota check before a download reads the storage estimate; by default
+   * `navigator.storage.estimate()`. A seam: tests give a small quota here (a real one is far
+   * too large to fill), and an app can keep room for its own data by answering less.
+   */
+  storageEstimate?: StorageEstimator;
 }
 
 const isAbort = (err: unknown): boolean => (err as { name?: unknown })?.name === "AbortError" || err instanceof APIUserAbortError;
@@ -42,8 +53,10 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
  *
  * Which model is loaded is recorded once, by the host (`Lane.loaded`): it calls `load` only for
  * a model it does not hold, `generate` only for the model it holds, and forgets the model when
- * `generate` fails with `device_lost`. So this class keeps no record of its own; `generate`
- * runs `request.model`, and the engine itself refuses a model it does not hold.
+ * `generate` fails with `device_lost` or `onDeviceLost` fires. So this class keeps no record of
+ * its own; `generate` runs `request.model`, and the engine itself refuses a model it does not
+ * hold. What it does keep is a watch on the loaded model's GPU device, to report a loss that
+ * happens between requests, when no call of ours is there to see it.
  */
 class WebLLMBackend implements Backend {
   /** What WebLLM 0.2.86 honours: JSON mode with or without a schema, logprobs, EBNF grammars (xgrammar). */
@@ -54,6 +67,9 @@ class WebLLMBackend implements Backend {
   private idle: Promise<void> = Promise.resolve();
   /** Where WebLLM's progress reports go during a load. */
   private onReport: ((r: InitProgressReport) => void) | null = null;
+  /** The loaded model's GPU device. */
+  private watch: DeviceWatch | null = null;
+  private readonly lostListeners = new Set<(message: string) => void>();
 
   constructor(private readonly options: WebLLMBackendOptions = {}) {
     this.catalog = new Catalog(options.cacheBackend ?? "cache", options.prebuilt ?? true);
@@ -92,27 +108,23 @@ class WebLLMBackend implements Backend {
     };
     stopIfAborted();
 
-    let config: Awaited<ReturnType<typeof probeConfig>> = null;
-    const lib = modelLibUrl(record.model_lib).url;
+    let config: ChatConfigFile | null = null;
     try {
       progress.report("check-gpu", "Checking WebGPU support");
       await checkGpu(record, this.catalog);
       stopIfAborted();
-      progress.report("fetch-config", `Fetching ${chatConfigUrl(record.model)}`);
-      config = await probeConfig(record, this.catalog, signal);
-      const contextWindow = Number(record.overrides?.context_window_size ?? config?.context_window_size);
-      if (contextWindow > 0) this.catalog.learnContextWindow(model, contextWindow);
-      progress.report("fetch-library", `Checking the model library ${lib}`);
-      await probeLibrary(record, this.catalog, signal);
+      config = await beforeReload(record, this.catalog, progress, signal, this.options.storageEstimate);
       stopIfAborted();
     } catch (err) {
-      throw isAbort(err) ? new APIUserAbortError("Model load was aborted.") : fromWebLLMError(err, { model });
+      throw isAbort(err) || signal.aborted ? new APIUserAbortError("Model load was aborted.") : fromWebLLMError(err, { model });
     }
 
     const engine = this.getEngine();
-    progress.report("fetch-library", `Loading the model library ${lib}`, 0.5);
+    // `reload` unloads the previous model first: its device's end is no loss.
+    this.release();
+    if (progress.webllmDownloads) progress.report("fetch-library", `Loading the model library ${modelLibUrl(record.model_lib).url}`, 0.5);
+    else progress.report("upload", "Starting the model library, then copying the weights to the GPU");
     this.onReport = (r) => progress.webllm(r);
-    // `reload` unloads the previous model first, then fetches config, library, tokenizer, weights.
     const reload = engine.reload(model);
     try {
       await raceAbort(reload, signal);
@@ -131,11 +143,39 @@ class WebLLMBackend implements Backend {
       throw await this.explain(err, record, config, signal);
     }
     this.onReport = null;
+    // WebLLM's own handler of a lost device unloads in the middle of `reload`, which then
+    // resolves quietly with nothing loaded.
+    if (holdsPipeline(engine, model) === false) throw deviceLost("during the load");
+    const device = deviceOf(engine, model);
+    if (device) this.watch = new DeviceWatch(device, (loss) => this.lost(loss));
     if (progress.current !== "ready") progress.report("ready", `Loaded ${model}`, 1);
   }
 
+  /** Tells the host that the loaded model's device is gone: WebLLM has unloaded it by itself. */
+  private lost(loss: DeviceLoss): void {
+    const message = deviceLost(describeLoss(loss)).message;
+    for (const listener of this.lostListeners) {
+      try {
+        listener(message);
+      } catch {
+        // A listener's failure must not keep the others from hearing.
+      }
+    }
+  }
+
+  onDeviceLost(listener: (message: string) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => void this.lostListeners.delete(listener);
+  }
+
+  /** Stops watching the current device, before we end it ourselves. */
+  private release(): void {
+    this.watch?.release();
+    this.watch = null;
+  }
+
   /** Turns a failed `reload` into our error, finding the missing file behind a bare fetch error. */
-  private async explain(err: unknown, record: ModelRecord, config: Awaited<ReturnType<typeof probeConfig>>, signal: AbortSignal) {
+  private async explain(err: unknown, record: ModelRecord, config: ChatConfigFile | null, signal: AbortSignal): Promise<APIError> {
     const model = record.model_id;
     const lib = modelLibUrl(record.model_lib);
     if (isFetchFailure(err)) {
@@ -147,24 +187,35 @@ class WebLLMBackend implements Backend {
       // A broken library would stay in Cache Storage and fail every later load.
       await deleteModelWasmInCache(model, this.catalog.appConfig()).catch(() => undefined);
     }
+    const repaired = await repairShards(err, record, this.catalog.storeFor(record));
+    if (repaired) return repaired;
     return fromWebLLMError(err, { model, f32Alternative: this.catalog.f32Alternative(model), modelLib: lib.url });
   }
 
   async unload(): Promise<void> {
     await this.idle;
+    this.release();
     await this.engine?.unload();
+  }
+
+  async deleteModel(id: string): Promise<void> {
+    await this.idle;
+    const record = this.catalog.get(id);
+    if (!record || record.model_type === MODEL_TYPE_EMBEDDING) throw new NotFoundError(`The model "${id}" does not exist.`);
+    await deleteStoredModel(record, this.catalog);
   }
 
   async *generate(request: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
     await this.idle;
     const engine = this.engine;
     if (!engine) throw new InternalServerError("No model is loaded: call load() before generate().");
-    yield* generate(engine, request.model, request, {
+    const events = generate(engine, request.model, request, {
       signal,
       leftRunning: (drain) => {
         this.idle = this.idle.then(() => drain);
       },
     });
+    yield* guardDeviceLoss(this.watch, events, signal);
   }
 }
 

@@ -1,21 +1,23 @@
-import { functionCallingModelIds, hasModelInCache, prebuiltAppConfig } from "@mlc-ai/web-llm";
-import type { AppConfig, ModelRecord as WebLLMModelRecord } from "@mlc-ai/web-llm";
+import { hasModelInCache, prebuiltAppConfig } from "@mlc-ai/web-llm";
+import type { ModelRecord as WebLLMModelRecord, AppConfig } from "@mlc-ai/web-llm";
 import { BadRequestError } from "../../errors/classes.js";
 import type { ModelInfo, ModelRecord } from "../../openai/models.js";
-import { inToolFamily } from "../../tools/families.js";
+import { toolFormatFor } from "../../tools/families.js";
 import { F16_QUANT, requiredFeatures } from "./features.js";
 import { MODEL_TYPE_EMBEDDING } from "./internals.js";
+import { estimateDownloadBytes } from "./size-estimate.js";
+import { inspectModel, type Inspection } from "./storage/inspect.js";
+import { openStore, type CacheBackend, type ModelStore } from "./storage/store.js";
 import { absoluteUrl } from "./urls.js";
 
-/** Where WebLLM keeps downloaded files. `"cache"` (Cache Storage) is WebLLM's default. */
-export type CacheBackend = NonNullable<AppConfig["cacheBackend"]>;
+export type { CacheBackend };
 
 /** `created` of every prebuilt model: a fixed date (2025-01-01), since WebLLM records none. */
 export const PREBUILT_CREATED = 1_735_689_600;
 
 /** Whether pagellm can run tool calls on this model id. */
 export function supportsTools(id: string): boolean {
-  return functionCallingModelIds.includes(id) || inToolFamily(id);
+  return toolFormatFor(id) !== null;
 }
 
 /**
@@ -26,12 +28,31 @@ export class Catalog {
   private readonly records = new Map<string, ModelRecord>();
   private readonly custom = new Map<string, number>();
   private readonly learned = new Map<string, number>();
+  /** Bytes of a model's files, summed during its last load. */
+  private readonly sizes = new Map<string, number>();
+  /** WebLLM's storage, in the layout pagellm reads and writes; null for OPFS and cross-origin. */
+  private readonly store: ModelStore | null;
 
   constructor(
     private readonly cacheBackend: CacheBackend = "cache",
     includePrebuilt = true,
   ) {
     if (includePrebuilt) for (const r of prebuiltAppConfig.model_list) this.records.set(r.model_id, r as ModelRecord);
+    this.store = openStore(cacheBackend);
+  }
+
+  /**
+   * The store pagellm manages `record`'s files in, or null where WebLLM must do it alone: the
+   * OPFS and cross-origin backends, and records with a `model_manifest` (a package manifest that
+   * moves the config and weights to paths of its own).
+   */
+  storeFor(record: ModelRecord): ModelStore | null {
+    return record.model_manifest === undefined ? this.store : null;
+  }
+
+  /** Every record, embedding models included. */
+  all(): ModelRecord[] {
+    return [...this.records.values()];
   }
 
   /**
@@ -77,6 +98,11 @@ export class Catalog {
     if (Number.isInteger(tokens) && tokens > 0) this.learned.set(id, tokens);
   }
 
+  /** Remembers a model's size from its real files, for stores that cannot be inspected. */
+  learnSize(id: string, bytes: number): void {
+    if (Number.isSafeInteger(bytes) && bytes > 0) this.sizes.set(id, bytes);
+  }
+
   /** An f32 variant of an f16 model that is in the catalog, for "use this instead" messages. */
   f32Alternative(id: string): string | null {
     const m = F16_QUANT.exec(id);
@@ -90,10 +116,12 @@ export class Catalog {
   }
 
   /** The record's facts as OpenAI's Model plus pagellm's local fields. */
-  info(record: ModelRecord, cached: boolean): ModelInfo {
+  info(record: ModelRecord, found: Inspection): ModelInfo {
     const custom = this.custom.get(record.model_id);
     const overrides = (record.overrides ?? {}) as { context_window_size?: unknown };
     const fromOverrides = typeof overrides.context_window_size === "number" && overrides.context_window_size > 0 ? overrides.context_window_size : null;
+    const estimate = estimateDownloadBytes(record.model_id);
+    const known = found.bytes ?? this.sizes.get(record.model_id) ?? null;
     return {
       id: record.model_id,
       object: "model",
@@ -103,33 +131,33 @@ export class Catalog {
       context_window: fromOverrides ?? this.learned.get(record.model_id) ?? null,
       requires: requiredFeatures(record),
       tools: supportsTools(record.model_id),
-      cached,
+      // The tool-format table lands with the tool formats; until then no format is named.
+      tool_format: toolFormatFor(record.model_id)?.name ?? null,
+      cached: found.cached,
+      download_size_bytes: known ?? estimate,
+      download_size_estimated: known === null && estimate !== null,
+      buffer_size_required_bytes: typeof record.buffer_size_required_bytes === "number" ? record.buffer_size_required_bytes : null,
     };
   }
 
-  /** Whether the weights are in this browser's cache; `false` where the cache cannot be read. */
-  async isCached(id: string): Promise<boolean> {
+  /**
+   * What storage holds of `record`: every file (config, library, tokenizer, weights) where
+   * pagellm manages the store; WebLLM's own check, of the weights only, where it does not. A
+   * store that cannot be read (an opaque origin, storage blocked) holds nothing.
+   */
+  async inspect(record: ModelRecord): Promise<Inspection> {
+    const store = this.storeFor(record);
     try {
-      return await hasModelInCache(id, this.appConfig());
+      if (store) return await inspectModel(record, store);
+      return { cached: await hasModelInCache(record.model_id, this.appConfig()), bytes: null };
     } catch {
-      return false;
+      return { cached: false, bytes: null };
     }
   }
 
   /** Every model, with `cached` read now. Embedding models are left out: they cannot chat. */
   async list(): Promise<ModelInfo[]> {
-    const config = this.appConfig();
     const chat = [...this.records.values()].filter((r) => r.model_type !== MODEL_TYPE_EMBEDDING);
-    return Promise.all(
-      chat.map(async (r) => {
-        let cached = false;
-        try {
-          cached = await hasModelInCache(r.model_id, config);
-        } catch {
-          // Cache Storage is unavailable (an opaque origin, or storage blocked): not cached.
-        }
-        return this.info(r, cached);
-      }),
-    );
+    return Promise.all(chat.map(async (r) => this.info(r, await this.inspect(r))));
   }
 }

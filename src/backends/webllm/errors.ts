@@ -53,9 +53,7 @@ export function noWebGPUMessage(): string {
   const insecure = (globalThis as { isSecureContext?: boolean }).isSecureContext === false;
   return (
     "WebGPU is not available here, and pagellm needs it to run models on the GPU. " +
-    (insecure
-      ? "This page is not a secure context: serve it over HTTPS or from http://localhost. "
-      : "") +
+    (insecure ? "This page is not a secure context: serve it over HTTPS or from http://localhost. " : "") +
     "Use a browser with WebGPU: Chrome or Edge 113+ on desktop, Chrome 121+ on Android, Safari 26+, " +
     "or Firefox 141+ on Windows. On Linux, or where it is turned off, enable chrome://flags/#enable-unsafe-webgpu " +
     "(and #enable-vulkan) and make sure hardware acceleration is on. https://webgpureport.org/ shows what your browser offers."
@@ -66,7 +64,7 @@ export function noWebGPUMessage(): string {
 export function noAdapterMessage(): string {
   return (
     "WebGPU is present but found no usable GPU adapter. The GPU may be blocklisted, its driver too old, " +
-    "or hardware acceleration turned off. Turn on \"Use graphics acceleration when available\" in the browser's " +
+    'or hardware acceleration turned off. Turn on "Use graphics acceleration when available" in the browser\'s ' +
     "settings, update the GPU driver, or enable chrome://flags/#enable-unsafe-webgpu; check chrome://gpu and " +
     "https://webgpureport.org/."
   );
@@ -98,12 +96,28 @@ export function isFetchFailure(err: unknown): boolean {
   return err instanceof Error && err.name === "TypeError" && FETCH_FAILURE.test(err.message);
 }
 
-const deviceLost = (): EngineUnavailableError =>
+/**
+ * The GPU device was lost: in a load, most often for lack of GPU memory; between or during
+ * requests, also a driver reset, a GPU process crash, or the browser reclaiming the GPU.
+ * `detail` is the browser's own reason, where known.
+ */
+export const deviceLost = (detail?: string): EngineUnavailableError =>
   new EngineUnavailableError(
-    "The GPU device was lost, most often because the model ran out of GPU memory (WebLLM then unloads it). Load a " +
-      "smaller model (fewer parameters, a q4 quantization, or a -1k context variant), close other GPU-heavy tabs, and try again.",
+    `The GPU device was lost${detail ? ` (${detail})` : ""}, most often because the model ran out of GPU memory, or the GPU was reset; ` +
+      "WebLLM unloads the model then. The next request loads it again from the browser's storage. If it happens again, load a " +
+      "smaller model (fewer parameters, a q4 quantization, or a -1k context variant) and close other GPU-heavy tabs.",
     UNAVAILABLE.deviceLost,
   );
+
+/**
+ * Whether `err` names a lost device. Most work on a lost device fails silently; what throws says
+ * so in Chromium ("The Device was lost before mapping was resolved", "[Device] is lost",
+ * "Instance dropped"), and WebLLM logs "Device was lost".
+ */
+export function isLostDeviceError(err: unknown): boolean {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === "string" && /device (?:is |was )?lost|\] is lost|instance dropped|destroyed device/i.test(message);
+}
 
 /** Turns anything WebLLM throws into one of pagellm's error classes. */
 export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError {
@@ -149,6 +163,7 @@ export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError 
         null,
       );
   }
+  if (isLostDeviceError(err)) return deviceLost();
   if (message.includes(ERROR_MESSAGES.noAdapter)) return new EngineUnavailableError(noAdapterMessage(), UNAVAILABLE.webgpu);
   if (message.includes(ERROR_MESSAGES.limits)) {
     return new EngineUnavailableError(`This GPU's WebGPU limits are too small for WebLLM: ${message}`, UNAVAILABLE.webgpu);

@@ -17,6 +17,7 @@ export const EXPORTS = {
   MLCEngine: "class",
   hasModelInCache: "function",
   deleteModelWasmInCache: "function",
+  deleteModelAllInfoInCache: "function",
   prebuiltAppConfig: "app config",
   functionCallingModelIds: "string array",
 } as const;
@@ -41,6 +42,18 @@ export const PIPELINE_METHODS = {
   logprobs: "getTokenLogprobArray",
 } as const;
 
+/**
+ * The way from a pipeline to its `GPUDevice`: `pipeline.tvm.lib.webGPUContext.device`, each
+ * step with the assignment that makes it in WebLLM's bundled source. pagellm watches that
+ * device's `lost` promise, because a loss between requests reaches WebLLM's engine only.
+ */
+export const DEVICE_PATH = [
+  { key: "tvm", source: "this.tvm = tvm;" },
+  { key: "lib", source: "this.lib = " },
+  { key: "webGPUContext", source: "this.lib.webGPUContext = webGPUContext;" },
+  { key: "device", source: "this.device = device;" },
+] as const;
+
 /** `ModelRecord.model_type` of an embedding model (WebLLM's `ModelType.embedding`). */
 export const MODEL_TYPE_EMBEDDING = 1;
 
@@ -49,6 +62,19 @@ export const MODEL_TYPE_EMBEDDING = 1;
  * `hasModelInCache`, which decides `ModelInfo.cached`, reads `model`.
  */
 export const CACHE_SCOPES = { config: "webllm/config", wasm: "webllm/wasm", model: "webllm/model" } as const;
+
+/**
+ * How WebLLM's `ArtifactIndexedDBCache` lays out the `"indexeddb"` cache backend: one database
+ * per scope at this version, one object store keyed by URL, rows `{ data, url }`, where `data`
+ * is parsed JSON for `tensor-cache.json` and bytes for every other file; and the source lines
+ * that say so.
+ */
+export const IDB_LAYOUT = {
+  version: 1,
+  store: "urls",
+  key: "url",
+  source: ["this.dbVersion = 1", "indexedDB.open(this.dbName, this.dbVersion)", "createObjectStore('urls', { keyPath: 'url' })", "store.add({ data, url })", 'artifactCache.fetchWithCache(jsonUrl, "json"'],
+} as const;
 
 /**
  * WebLLM's URL rules (its `cleanModelUrl` and `fetchWasmSource`): a model URL gets `resolve/main/`
@@ -61,7 +87,29 @@ export const MODEL_URL = {
   uncachedLibHost: "localhost",
   chatConfig: "mlc-chat-config.json",
   tensorCache: "tensor-cache.json",
+  /** The tokenizer files WebLLM reads, in its order of preference: only the first one listed in the config's `tokenizer_files`. */
+  tokenizers: ["tokenizer.json", "tokenizer.model"],
 } as const;
+
+/**
+ * The smallest adapter limits WebLLM's `detectGPUDevice` accepts (it asks for more, then falls
+ * back to these). Below any of them no model can run, so pagellm says so before a download.
+ * Plain numbers, so that the page's `judgeModel` pays for nothing else of this file.
+ */
+export const WEBGPU_MINIMUMS = {
+  maxBufferSize: 1 << 28,
+  maxStorageBufferBindingSize: 1 << 27,
+  maxComputeWorkgroupStorageSize: 32 << 10,
+  maxStorageBuffersPerShaderStage: 10,
+} as const;
+
+/** The assignments that state `WEBGPU_MINIMUMS` in WebLLM's source. */
+export const WEBGPU_MINIMUM_SOURCES: Record<keyof typeof WEBGPU_MINIMUMS, string> = {
+  maxBufferSize: "backupRequiredMaxBufferSize = 1 << 28",
+  maxStorageBufferBindingSize: "backupRequiredMaxStorageBufferBindingSize = 1 << 27",
+  maxComputeWorkgroupStorageSize: "requiredMaxComputeWorkgroupStorageSize = 32 << 10",
+  maxStorageBuffersPerShaderStage: "requiredMaxStorageBuffersPerShaderStage = 10",
+};
 
 /**
  * How WebLLM's `InitProgressReport.text` starts in each load phase, and the units after the
@@ -69,7 +117,7 @@ export const MODEL_URL = {
  */
 export const PROGRESS_TEXT = {
   fetchWeights: ["Fetching param cache", "Start to fetch params"],
-  cache: ["Loading model from cache"],
+  upload: ["Loading model from cache"],
   compile: ["Loading GPU shader modules"],
   ready: ["Finish loading"],
   units: ["MB fetched", "MB loaded"],
@@ -125,6 +173,8 @@ export const ERROR_MESSAGES = {
   noAdapter: "Unable to find a compatible GPU",
   limits: "Cannot initialize runtime because of requested max",
   range: "Make sure",
+  /** tvmjs, when a stored shard is shorter than its records say ("… exceeds shard size 123"). */
+  shardSize: "shard size",
 } as const;
 
 /** What `missingInternals` inspects: one WebLLM build, reached without a GPU. */
@@ -181,6 +231,7 @@ function missingInPipelineClass(cls: unknown): string[] {
   for (const f of Object.values(PIPELINE_FIELDS)) {
     if (!new RegExp(`this\\.${f}\\s*=\\s*\\d`).test(text)) out.push(`${PIPELINE_CLASS}.${f}: not set to a number by its constructor`);
   }
+  if (!text.includes(DEVICE_PATH[0].source)) out.push(`${PIPELINE_CLASS}.${DEVICE_PATH[0].key}: not set by its constructor`);
   return out;
 }
 
@@ -212,6 +263,7 @@ function missingInSource(source: string): string[] {
   };
   for (const scope of Object.values(CACHE_SCOPES)) literal("cache scope", scope);
   for (const file of [MODEL_URL.branch, MODEL_URL.chatConfig, MODEL_URL.tensorCache]) literal("model URL", file);
+  for (const file of MODEL_URL.tokenizers) if (!source.includes(`config.tokenizer_files.includes("${file}")`)) out.push(`tokenizer: WebLLM no longer looks for ${file}`);
   if (!source.includes(String(MODEL_URL.hasBranch))) out.push(`model URL: no rule ${String(MODEL_URL.hasBranch)} in the source`);
   if (!source.includes(`.includes("${MODEL_URL.uncachedLibHost}")`)) out.push(`model_lib URL: no "${MODEL_URL.uncachedLibHost}" rule in the source`);
   for (const [phase, texts] of Object.entries(PROGRESS_TEXT)) for (const t of texts) literal(`progress text (${phase})`, t);
@@ -219,6 +271,9 @@ function missingInSource(source: string): string[] {
     if (!source.includes(`this.name = "${name}"`)) out.push(`error class ${name}: not in the source`);
   }
   for (const [what, text] of Object.entries(ERROR_MESSAGES)) literal(`error message (${what})`, text);
+  for (const step of DEVICE_PATH) if (!source.includes(step.source)) out.push(`device path .${step.key}: no "${step.source}" in the source`);
+  for (const text of IDB_LAYOUT.source) if (!source.includes(text)) out.push(`IndexedDB layout: no "${text}" in the source`);
+  for (const [limit, text] of Object.entries(WEBGPU_MINIMUM_SOURCES)) if (!source.includes(text)) out.push(`WebGPU minimum ${limit}: no "${text}" in the source`);
   return out;
 }
 

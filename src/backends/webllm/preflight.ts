@@ -3,7 +3,7 @@ import type { ModelRecord } from "../../openai/models.js";
 import type { Catalog } from "./catalog.js";
 import { requiredFeatures } from "./features.js";
 import { downloadError, noAdapterMessage, noWebGPUMessage, shaderF16Message, UNAVAILABLE } from "./errors.js";
-import { CACHE_SCOPES } from "./internals.js";
+import { CACHE_SCOPES, WEBGPU_MINIMUMS } from "./internals.js";
 import { chatConfigUrl, modelFileUrl, modelLibUrl, tensorCacheUrl } from "./urls.js";
 
 /**
@@ -27,6 +27,13 @@ export async function checkGpu(record: ModelRecord, catalog: Catalog): Promise<v
   // WebLLM asks for a high-performance adapter; ask for the same one so the features match.
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" }).catch(() => null);
   if (!adapter) throw new EngineUnavailableError(noAdapterMessage(), UNAVAILABLE.webgpu);
+  // WebLLM checks these only after the library is downloaded and instantiated.
+  for (const [name, min] of Object.entries(WEBGPU_MINIMUMS)) {
+    const have = adapter.limits[name as keyof typeof WEBGPU_MINIMUMS];
+    if (have < min) {
+      throw new EngineUnavailableError(`This GPU's ${name} is ${have}, below the ${min} that WebLLM needs to run any model. Try another browser or device.`, UNAVAILABLE.webgpu);
+    }
+  }
   for (const feature of requiredFeatures(record)) {
     if (adapter.features.has(feature)) continue;
     if (feature === "shader-f16") {
@@ -47,14 +54,14 @@ export async function checkGpu(record: ModelRecord, catalog: Catalog): Promise<v
 }
 
 /** Whether WebLLM already holds `url` in `scope`, so that it will not download it again. */
-async function held(scope: (typeof CACHE_SCOPES)["config" | "wasm"], url: string, catalog: Catalog, id: string): Promise<Response | boolean> {
+async function held(scope: (typeof CACHE_SCOPES)["config" | "wasm"], url: string, catalog: Catalog, record: ModelRecord): Promise<Response | boolean> {
   try {
     if (catalog.backend === "cache") {
       const hit = await (await caches.open(scope)).match(new Request(url));
       return hit ?? false;
     }
     // Other cache backends keep files where we cannot look cheaply; trust the weights' presence.
-    return await catalog.isCached(id);
+    return (await catalog.inspect(record)).cached;
   } catch {
     return false;
   }
@@ -79,7 +86,7 @@ const isHtml = (res: Response): boolean => /text\/html/i.test(res.headers.get("c
 export async function probeConfig(record: ModelRecord, catalog: Catalog, signal: AbortSignal): Promise<ChatConfigFile | null> {
   const url = chatConfigUrl(record.model);
   const what = `the config (mlc-chat-config.json) of model "${record.model_id}"`;
-  const cached = await held(CACHE_SCOPES.config, url, catalog, record.model_id);
+  const cached = await held(CACHE_SCOPES.config, url, catalog, record);
   let res: Response | { status: 0 };
   if (cached instanceof Response) res = cached;
   else if (cached) return null;
@@ -107,7 +114,7 @@ export async function probeConfig(record: ModelRecord, catalog: Catalog, signal:
  */
 export async function probeLibrary(record: ModelRecord, catalog: Catalog, signal: AbortSignal): Promise<void> {
   const { url, cached } = modelLibUrl(record.model_lib);
-  if (cached && (await held(CACHE_SCOPES.wasm, url, catalog, record.model_id))) return;
+  if (cached && (await held(CACHE_SCOPES.wasm, url, catalog, record))) return;
   await probeFile(`the model library (model_lib) of model "${record.model_id}"`, url, signal, true);
 }
 

@@ -3,19 +3,23 @@ import type { LoadProgress } from "../../openai/models.js";
 import { PROGRESS_TEXT } from "./internals.js";
 
 /**
- * Load progress in pagellm's own phases, reported from the first moment of a load. WebLLM's
- * `initProgressCallback` stays silent until the model library is downloaded and instantiated,
- * so the GPU check, the config and the library are reported by us; from then on WebLLM's
- * reports are translated by their text, which is all they carry.
+ * Load progress in pagellm's own phases, reported from the first moment of a load. pagellm
+ * downloads the files itself (storage/prepare.ts), so every download phase carries bytes; then
+ * WebLLM's `initProgressCallback` reports the GPU upload and the shader compile, translated by
+ * their text, which is all they carry.
  *
  * `progress` is the whole load's fraction, and never goes back: each phase owns a slice of 0..1.
+ * `cache` (weights found already stored) comes before `fetch-weights`, so a partly stored
+ * model shows what it has, then downloads the rest.
  */
 const SLICES = {
   "check-gpu": [0, 0.01],
   "fetch-config": [0.01, 0.02],
   "fetch-library": [0.02, 0.05],
-  "fetch-weights": [0.05, 0.8],
-  cache: [0.8, 0.92],
+  "fetch-tokenizer": [0.05, 0.06],
+  cache: [0.06, 0.08],
+  "fetch-weights": [0.08, 0.8],
+  upload: [0.8, 0.92],
   compile: [0.92, 0.99],
   ready: [1, 1],
 } as const;
@@ -31,7 +35,7 @@ const startsWith = (texts: readonly string[]): RegExp => new RegExp(`^(?:${texts
 /** WebLLM's progress texts by phase (internals.ts), in the order they are tried. */
 const PHASE_TEXTS: [Phase, RegExp][] = [
   ["fetch-weights", startsWith(PROGRESS_TEXT.fetchWeights)],
-  ["cache", startsWith(PROGRESS_TEXT.cache)],
+  ["upload", startsWith(PROGRESS_TEXT.upload)],
   ["compile", startsWith(PROGRESS_TEXT.compile)],
   ["ready", startsWith(PROGRESS_TEXT.ready)],
 ];
@@ -52,6 +56,10 @@ export class ProgressReporter {
   private readonly start = performance.now();
   private last = 0;
   private phase: Phase = "check-gpu";
+  /** When the current phase began, for its speed. */
+  private phaseStart = this.start;
+  /** Whether WebLLM's own download reports count: not when pagellm downloaded the weights. */
+  webllmDownloads = true;
 
   constructor(
     private readonly model: string,
@@ -62,17 +70,21 @@ export class ProgressReporter {
   report(phase: Phase, text: string, fraction = 0, bytes?: { loaded?: number; total?: number }): void {
     const [from, to] = SLICES[phase];
     const overall = Math.max(this.last, Math.min(1, from + (to - from) * Math.min(1, Math.max(0, fraction))));
+    const now = performance.now();
+    if (phase !== this.phase) this.phaseStart = now;
     this.last = overall;
     this.phase = phase;
-    const p: LoadProgress = {
-      model: this.model,
-      phase,
-      progress: overall,
-      text,
-      elapsed_ms: Math.round(performance.now() - this.start),
-    };
-    if (bytes?.loaded !== undefined) p.loaded_bytes = bytes.loaded;
-    if (bytes?.total !== undefined) p.total_bytes = bytes.total;
+    const p: LoadProgress = { model: this.model, phase, progress: overall, text, elapsed_ms: Math.round(now - this.start) };
+    const loaded = bytes?.loaded;
+    const total = bytes?.total;
+    if (loaded !== undefined) p.loaded_bytes = loaded;
+    if (total !== undefined) p.total_bytes = total;
+    // Speed over the phase so far; below a quarter second it is noise.
+    const seconds = (now - this.phaseStart) / 1000;
+    if (loaded !== undefined && loaded > 0 && seconds >= 0.25) {
+      p.bytes_per_second = Math.round(loaded / seconds);
+      if (total !== undefined) p.eta_ms = Math.round((Math.max(0, total - loaded) / p.bytes_per_second) * 1000);
+    }
     try {
       this.emit(p);
     } catch {
@@ -83,6 +95,8 @@ export class ProgressReporter {
   /** Translates one of WebLLM's `initProgressCallback` reports. */
   webllm(r: InitProgressReport): void {
     const { phase, mb } = parseWebLLMText(r.text);
+    // WebLLM announces "Start to fetch params" even when every shard is stored already.
+    if (phase === "fetch-weights" && !this.webllmDownloads) return;
     const fraction = Number.isFinite(r.progress) ? r.progress : 0;
     // WebLLM rounds the megabytes up, and its `progress` is exactly loaded/total bytes.
     const loaded = mb !== null ? Math.round(mb * MB) : undefined;
