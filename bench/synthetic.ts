@@ -54,6 +54,10 @@ const INFO: ModelInfo = {
   requires: [],
   tools: false,
   cached: true,
+  tool_format: null,
+  download_size_bytes: null,
+  download_size_estimated: false,
+  buffer_size_required_bytes: null,
 };
 
 /**

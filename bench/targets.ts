@@ -15,8 +15,8 @@ export const TARGETS = {
   addedTtftP50Ms: 2,
   /** No long task (> 50 ms) on the main thread while a 2,000-token reply renders. */
   longTasks: 0,
-  /** The page entry, minified and gzipped: 10 KB (10,000 bytes). */
-  pageGzipBytes: 10_000,
+  /** The page entry, minified and gzipped: 16 KB (see bench/size-check.ts for why it is no longer 10). */
+  pageGzipBytes: 16_000,
 } as const;
 
 export interface TargetCheck {
