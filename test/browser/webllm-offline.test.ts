@@ -62,8 +62,9 @@ describe("WebLLM backend in a real worker, offline", () => {
       vram_required_mb: 719.38,
       context_window: 4096,
       requires: [],
-      tools: false,
-      tool_format: null,
+      // SmolLM2 was trained on its own tool-calling prompt.
+      tools: true,
+      tool_format: "smollm2",
       cached: false,
       // No file of it is stored: estimated from the id, 135M parameters of 32 bits.
       download_size_bytes: 540_000_000,

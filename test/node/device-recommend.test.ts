@@ -94,7 +94,7 @@ describe("download sizes from the id", () => {
     expect(parameterCount("stablelm-2-zephyr-1_6b-q4f16_1-MLC")).toBe(1.6e9);
     expect(estimateDownloadBytes("mystery-model")).toBeNull();
     const llama = catalog.find((m) => m.id === "Llama-3.2-1B-Instruct-q4f16_1-MLC");
-    expect(llama).toMatchObject({ download_size_bytes: estimateDownloadBytes(llama!.id), download_size_estimated: true, tool_format: null });
+    expect(llama).toMatchObject({ download_size_bytes: estimateDownloadBytes(llama!.id), download_size_estimated: true, tool_format: "llama3-json" });
     const gemma = catalog.find((m) => m.id === "gemma-4-E2B-it-q4f16_1-MLC");
     expect(gemma?.buffer_size_required_bytes).toBe(201326592);
   });
