@@ -1,6 +1,7 @@
 import { yieldTask } from "../../rpc/next-task.js";
 import { toolFormatFor } from "../../tools/families.js";
-import { ContextLengthExceededError, InternalServerError, NotFoundError } from "../../errors/classes.js";
+import { ContextLengthExceededError, InternalServerError } from "../../errors/classes.js";
+import { modelNotFound } from "../../errors/not-found.js";
 import type { LoadProgress, ModelInfo } from "../../openai/models.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../backend.js";
 import { promptTokens, tokenize } from "./tokenizer.js";
@@ -159,7 +160,7 @@ export function fakeBackend(options: FakeBackendOptions = {}): Backend {
     // Like WebLLM's storage: the next load of a deleted model is a first (uncached) load again.
     async deleteModel(model: string) {
       const info = models.find((m) => m.id === model);
-      if (!info) throw new NotFoundError(`The model "${model}" does not exist.`);
+      if (!info) throw modelNotFound(model);
       if (loaded === model) throw new InternalServerError(`Model "${model}" is loaded: the host must unload it before deleting its files.`);
       cached.delete(model);
       info.cached = false;

@@ -1,6 +1,8 @@
 import { deleteModelWasmInCache, MLCEngine } from "@mlc-ai/web-llm";
 import type { InitProgressReport, LogLevel } from "@mlc-ai/web-llm";
-import { APIUserAbortError, InternalServerError, NotFoundError, type APIError } from "../../errors/classes.js";
+import { APIUserAbortError, InternalServerError, type APIError } from "../../errors/classes.js";
+import { modelNotFound } from "../../errors/not-found.js";
+import { raceAbort } from "../../util/abort.js";
 import type { ModelInfo, ModelRecord } from "../../openai/models.js";
 import type { Backend, GenerateEvent, GenerateRequest, LoadContext } from "../backend.js";
 import { beforeReload } from "./before-reload.js";
@@ -36,15 +38,7 @@ export interface WebLLMBackendOptions {
 
 const isAbort = (err: unknown): boolean => (err as { name?: unknown })?.name === "AbortError" || err instanceof APIUserAbortError;
 
-/** Rejects with `APIUserAbortError` as soon as `signal` aborts, whatever `p` is doing. */
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new APIUserAbortError("Model load was aborted."));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
+const loadAborted = (): APIUserAbortError => new APIUserAbortError("Model load was aborted.");
 
 /**
  * The WebLLM backend: one `MLCEngine`, used directly inside pagellm's worker (WebLLM's own
@@ -100,7 +94,7 @@ class WebLLMBackend implements Backend {
   async load(model: string, ctx: LoadContext): Promise<void> {
     await this.idle;
     const record = this.catalog.get(model);
-    if (!record || record.model_type === MODEL_TYPE_EMBEDDING) throw new NotFoundError(`The model "${model}" does not exist.`);
+    if (!record || record.model_type === MODEL_TYPE_EMBEDDING) throw modelNotFound(model);
     const { signal } = ctx;
     const progress = new ProgressReporter(model, ctx.onProgress);
     const stopIfAborted = (): void => {
@@ -127,7 +121,7 @@ class WebLLMBackend implements Backend {
     this.onReport = (r) => progress.webllm(r);
     const reload = engine.reload(model);
     try {
-      await raceAbort(reload, signal);
+      await raceAbort(reload, signal, loadAborted);
       // WebLLM's `reload` resolves quietly when `unload()` aborted it.
       stopIfAborted();
     } catch (err) {
@@ -201,7 +195,7 @@ class WebLLMBackend implements Backend {
   async deleteModel(id: string): Promise<void> {
     await this.idle;
     const record = this.catalog.get(id);
-    if (!record || record.model_type === MODEL_TYPE_EMBEDDING) throw new NotFoundError(`The model "${id}" does not exist.`);
+    if (!record || record.model_type === MODEL_TYPE_EMBEDDING) throw modelNotFound(id);
     await deleteStoredModel(record, this.catalog);
   }
 

@@ -1,4 +1,5 @@
 import { APIError, APIUserAbortError, BadRequestError, ContextLengthExceededError, EngineUnavailableError, InternalServerError, ModelLoadError, NotFoundError } from "../../errors/classes.js";
+import { modelNotFound } from "../../errors/not-found.js";
 import { ERROR_MESSAGES, ERROR_NAMES, REQUEST_ERROR_NAMES, WEBLLM_VERSION } from "./internals.js";
 
 /**
@@ -147,7 +148,7 @@ export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError 
     case ERROR_NAMES.contextWindow:
       return new ContextLengthExceededError(message.split("\n")[0] ?? message);
     case ERROR_NAMES.modelNotFound:
-      return new NotFoundError(ctx.model ? `The model "${ctx.model}" does not exist.` : message);
+      return ctx.model ? modelNotFound(ctx.model) : new NotFoundError(message);
     case ERROR_NAMES.integrity: {
       const url = (err as { url?: unknown }).url;
       return new ModelLoadError(message.split("\n")[0] ?? message, typeof url === "string" ? url : null, null);
