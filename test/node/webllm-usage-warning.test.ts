@@ -27,14 +27,15 @@ describe("a missing WebLLM internal", () => {
   it("warns once per engine, naming the internal, what degrades and the tested version", async () => {
     const { engine, pipeline } = turn();
     delete (pipeline as Partial<typeof pipeline>)[PIPELINE_METHODS.completionTokens];
-    expect(await usage(engine)).toMatchObject({ prompt_tokens: 10, cached_tokens: 0 });
+    // Regression (seen on the real WebLLM 0.2.79, which lacks only this method): the whole-prompt
+    // and cached counts need only the KV length and the decode count, and stay exact.
+    expect(await usage(engine)).toMatchObject({ prompt_tokens: 60, cached_tokens: 50, completion_tokens: 2 });
     await usage(engine);
     await usage(engine);
     expect(warn).toHaveBeenCalledTimes(1);
     const message = String(warn.mock.calls[0]?.[0]);
     expect(message).toContain(`LLMChatPipeline.${PIPELINE_METHODS.completionTokens}()`);
-    expect(message).toContain("prompt_tokens counts only the tokens prefilled this turn");
-    expect(message).toContain("cached_tokens is always 0");
+    expect(message).toContain("without the completion count, the tokens of each streamed delta are estimated");
     expect(message).toContain(`@mlc-ai/web-llm ${WEBLLM_VERSION}`);
 
     // Another engine with the same gap is another warning.
@@ -42,6 +43,13 @@ describe("a missing WebLLM internal", () => {
     delete (other.pipeline as Partial<typeof pipeline>)[PIPELINE_METHODS.completionTokens];
     await usage(other.engine);
     expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it("without the decode count, the whole prompt falls back to WebLLM's own count", async () => {
+    const { engine, pipeline } = turn();
+    delete (pipeline as Partial<typeof pipeline>)[PIPELINE_METHODS.decodedTokens];
+    expect(await usage(engine)).toMatchObject({ prompt_tokens: 10, cached_tokens: 0 });
+    expect(String(warn.mock.calls[0]?.[0])).toContain("prompt_tokens counts only the tokens prefilled this turn");
   });
 
   it("warns about a missing pipeline map too", async () => {

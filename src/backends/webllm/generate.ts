@@ -64,15 +64,17 @@ export async function* generate(engine: MLCEngine, model: string, req: GenerateR
       // chunk may hold several tokens; the pipeline's running count says exactly how many.
       let tokens = text.length > 0 ? 1 : 0;
       let logprobs: ChatCompletionTokenLogprob[] | undefined = choice.logprobs?.content ?? undefined;
-      if (pipeline) {
+      if (pipeline?.completionTokens) {
         const count = pipeline.completionTokens();
         tokens = count - tokensSeen;
         tokensSeen = count;
-        if (req.logprobs) {
-          const all = pipeline.logprobs();
-          logprobs = all.slice(logprobsSeen);
-          logprobsSeen = all.length;
-        }
+      } else {
+        tokensSeen += tokens;
+      }
+      if (req.logprobs && pipeline?.logprobs) {
+        const all = pipeline.logprobs();
+        logprobs = all.slice(logprobsSeen);
+        logprobsSeen = all.length;
       }
       if (text.length === 0 && tokens === 0 && !logprobs?.length) continue;
       const delta: GenerateEvent = { type: "delta", text, tokens };
@@ -90,9 +92,9 @@ export async function* generate(engine: MLCEngine, model: string, req: GenerateR
     // nothing else can touch the pipeline (WebLLM holds the model's lock until then). Without
     // the pipeline (a WebLLM other than the tested one; pipelineOf has warned), WebLLM's own
     // count stands and nothing counts as cached.
-    const prefilled = usage?.prompt_tokens ?? pipeline?.prefilledTokens() ?? 0;
+    const prefilled = usage?.prompt_tokens ?? pipeline?.prefilledTokens?.() ?? 0;
     let promptTokens = prefilled;
-    if (pipeline) promptTokens = Math.max(prefilled, pipeline.kvCacheLength() - pipeline.decodedTokens());
+    if (pipeline?.kvCacheLength && pipeline.decodedTokens) promptTokens = Math.max(prefilled, pipeline.kvCacheLength() - pipeline.decodedTokens());
     yield {
       type: "end",
       finish_reason: finish,
