@@ -129,6 +129,13 @@ async function main(): Promise<void> {
     };
 
     console.log(formatTable(result));
+    // Real inference (a WebLLM model library with synthetic weights, side by side with a raw
+    // MLCEngine) is not measured by this bench yet; say so instead of printing nothing.
+    console.log(
+      process.env.PAGELLM_MODEL_LIB
+        ? "\nReal inference: not measured here yet; npm run test:webllm runs the real engine on the same library (see README)."
+        : "\nReal inference: not measured (set PAGELLM_MODEL_LIB to a WebLLM model library; npm run test:webllm runs the real engine on it).",
+    );
     if (quick) console.log(`\nQuick mode asserts one thing only: b/a >= ${QUICK_FLOOR} (measured ${transport?.ratios["b/a"].median.toFixed(2)}). The targets above are for information.`);
     await mkdir(RESULTS, { recursive: true });
     // Quick and partial runs go to an ignored file (bench/results/*.tmp.json): CI never dirties
