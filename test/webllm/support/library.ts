@@ -26,7 +26,7 @@ export interface WebLLMChoice {
 
 const HINT =
   "set PAGELLM_MODEL_LIB to a WebLLM model library (.wasm), e.g. one extracted from a snapshot of github.com/mlc-ai/binary-mlc-llm-libs: " +
-  "git --git-dir=<snapshot> cat-file blob HEAD:web-llm-models/v0_2_48/Qwen2-0.5B-Instruct-q4f32_1-ctx4k_cs1k-webgpu.wasm > .models/libs/qwen2.wasm (see README, real generation)";
+  "git --git-dir=<snapshot> cat-file blob HEAD:web-llm-models/v0_2_48/Qwen2-0.5B-Instruct-q4f32_1-ctx4k_cs1k-webgpu.wasm > .models/libs/qwen2.wasm (see docs/real-generation.md)";
 
 /** The library's absolute path, or one line on stderr and exit code 2: this suite never skips silently. */
 export function requireModelLib(): string {
