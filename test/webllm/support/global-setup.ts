@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { writeSyntheticModel } from "../../../scripts/synthetic-model/write.js";
@@ -50,7 +50,9 @@ async function start(root: string): Promise<Started> {
   const lib = requireModelLib();
   const webllm = chooseWebLLM(lib);
   const name = basename(lib).replace(/\.wasm$/, "").replace(/[^\w.-]/g, "_");
-  const dir = join(root, ".models", "synthetic", `${name}-${process.pid}`);
+  const parent = join(root, ".models", "synthetic");
+  removeStale(parent);
+  const dir = join(parent, `${name}-${process.pid}`);
   const seed = Number(process.env.PAGELLM_SYNTH_SEED ?? 1);
   const t0 = performance.now();
   // A short system message: a prefill on SwiftShader costs seconds per token, and every request
@@ -79,6 +81,20 @@ async function start(root: string): Promise<Started> {
       },
     },
   };
+}
+
+/** Removes the folders of runs that ended without their teardown (killed, or timed out). */
+function removeStale(parent: string): void {
+  if (!existsSync(parent)) return;
+  for (const entry of readdirSync(parent)) {
+    const pid = Number(/-(\d+)$/.exec(entry)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") rmSync(join(parent, entry), { recursive: true, force: true });
+    }
+  }
 }
 
 export async function setup(project: TestProject): Promise<void> {
