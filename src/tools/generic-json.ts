@@ -16,10 +16,9 @@
  * It uses only system, user and assistant messages, which every WebLLM conversation template
  * accepts.
  */
-import type { ChatCompletionMessageParam } from "../openai/chat.js";
 import type { ParsedCall, RenderInput, ToolFormat } from "./format.js";
-import { choiceCue, joinParts, normalize, offered, plain, pyJson } from "./messages.js";
-import { argsOf, groupTools, TAG_OPEN, tagAssistant, tagCallText, tagParse, tagSyntax, toolResponses } from "./tool-call-tags.js";
+import { choiceCue, joinParts, normalize, offered, pyJson } from "./messages.js";
+import { argsOf, TAG_OPEN, tagCallText, tagParse, tagSyntax, tagTurns } from "./tool-call-tags.js";
 
 /** The tool section of the generic protocol. */
 export function genericToolsSection(input: RenderInput): string {
@@ -47,13 +46,7 @@ export const genericJsonFormat: ToolFormat = {
   render(input) {
     const conv = normalize(input.messages);
     const system = offered(input).length > 0 ? joinParts([conv.system, genericToolsSection(input)], "\n\n") : conv.system;
-    const out: ChatCompletionMessageParam[] = system === null ? [] : [{ role: "system", content: system }];
-    for (const item of groupTools(conv.turns)) {
-      if (Array.isArray(item)) out.push({ role: "user", content: toolResponses(item) });
-      else if (item.role === "user") out.push(plain(item, item.text));
-      else if (item.role === "assistant") out.push(plain(item, tagAssistant(item)));
-    }
-    return out;
+    return tagTurns(system, conv.turns);
   },
   parse: (raw) => tagParse(raw),
   callText: (calls: readonly ParsedCall[]) => tagCallText(calls.map((c) => ({ name: c.name, args: argsOf(c) }))),

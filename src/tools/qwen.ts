@@ -19,10 +19,9 @@
  * tests/constants.ts). Its only tool-less role is what the templates already use: results go in
  * a user turn, so every rendered message is a plain system, user or assistant message.
  */
-import type { ChatCompletionMessageParam } from "../openai/chat.js";
 import type { ParsedCall, RenderInput, ToolFormat } from "./format.js";
-import { choiceCue, joinParts, normalize, offered, plain, pyJson } from "./messages.js";
-import { argsOf, groupTools, TAG_OPEN, tagAssistant, tagCallText, tagParse, tagSyntax, toolResponses } from "./tool-call-tags.js";
+import { choiceCue, joinParts, normalize, offered, pyJson } from "./messages.js";
+import { argsOf, TAG_OPEN, tagCallText, tagParse, tagSyntax, tagTurns } from "./tool-call-tags.js";
 
 /** Qwen2.5's default identity (its template), written when the app sends no system message. */
 export const QWEN25_DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
@@ -53,13 +52,7 @@ function qwenFormat(name: string, defaultSystem: string | null): ToolFormat {
       const tools = offered(input).length > 0;
       const base = conv.system ?? defaultSystem;
       const system = tools ? joinParts([base, toolsSection(input)], "\n\n") : base;
-      const out: ChatCompletionMessageParam[] = system === null ? [] : [{ role: "system", content: system }];
-      for (const item of groupTools(conv.turns)) {
-        if (Array.isArray(item)) out.push({ role: "user", content: toolResponses(item) });
-        else if (item.role === "user") out.push(plain(item, item.text));
-        else if (item.role === "assistant") out.push(plain(item, tagAssistant(item)));
-      }
-      return out;
+      return tagTurns(system, conv.turns);
     },
     parse: (raw) => tagParse(raw),
     callText: (calls: readonly ParsedCall[]) => tagCallText(calls.map((c) => ({ name: c.name, args: argsOf(c) }))),

@@ -1,6 +1,7 @@
 import type { CallSyntax, ParsedCall } from "./format.js";
 import { parseJsonCalls } from "./json-calls.js";
-import { groupTools, pyJson, type Turn } from "./messages.js";
+import type { ChatCompletionMessageParam } from "../openai/chat.js";
+import { groupTools, plain, pyJson, type Turn } from "./messages.js";
 
 /**
  * The `<tool_call>` JSON wire that Hermes 2 Pro introduced and Qwen2.5/Qwen3 and the generic
@@ -46,6 +47,21 @@ export function tagAssistant(turn: Extract<Turn, { role: "assistant" }>, argsFir
 /** Consecutive tool results as Qwen's templates write them in one user turn. */
 export function toolResponses(results: readonly { text: string }[]): string {
   return results.map((r) => `<tool_response>\n${r.text}\n</tool_response>`).join("\n");
+}
+
+/**
+ * The conversation in the `<tool_call>` wire that Qwen's templates and the generic protocol share:
+ * `system` (if any) first, consecutive tool results in one user turn, assistant calls after their
+ * text. Messages that need no change are handed back as the app sent them.
+ */
+export function tagTurns(system: string | null, turns: readonly Turn[]): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = system === null ? [] : [{ role: "system", content: system }];
+  for (const item of groupTools([...turns])) {
+    if (Array.isArray(item)) out.push({ role: "user", content: toolResponses(item) });
+    else if (item.role === "user") out.push(plain(item, item.text));
+    else if (item.role === "assistant") out.push(plain(item, tagAssistant(item)));
+  }
+  return out;
 }
 
 export { groupTools };
