@@ -122,3 +122,13 @@ test("with switchModels: \"when-idle\", a switch while another tab streams is re
   await streaming;
   expect((await b!.chat.completions.create({ model: "fake-2", messages: [{ role: "user", content: "y" }], max_tokens: 2 })).model).toBe("fake-2");
 });
+
+test("Responses API calls wait in their tab's own line too: tab B's response starts after at most one of A's", async () => {
+  const [a, b] = await tabs(2, { reply: "word ".repeat(20), tokensPerSecond: 400 });
+  await a!.load("fake-1");
+  const respond = (e: Engine, input: string) => e.responses.create({ model: "fake-1", input, store: false });
+  const fromA = Array.from({ length: 5 }, (_, i) => respond(a!, `a${i}`));
+  await expect.poll(async () => (await a!.stats()).queued).toBe(4);
+  expect((await respond(b!, "b")).output_text).toMatch(/^\[1\]/);
+  expect((await Promise.all(fromA)).map((r) => Number(/^\[(\d+)\]/.exec(r.output_text)?.[1]))[0]).toBe(0);
+});

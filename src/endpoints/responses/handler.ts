@@ -23,12 +23,13 @@ const TERMINAL = new Set(["response.completed", "response.incomplete", "response
  * until the finished response is stored, so a write that fails fails the call (a 507) instead of
  * leaving a completed response that `previous_response_id` cannot find.
  */
-export const responsesCreate: EndpointHandler = async (params, { lane, call, moderate, onProgress }) => {
+export const responsesCreate: EndpointHandler = async (params, { lane, call, moderate, onProgress, owner }) => {
   const req = validateResponses(params);
   const store = storeOf(lane);
   const input = await resolveItems(req.input, store);
   const conversation = [...(await previousContext(req, store)), ...toChatMessages(input)];
   await checkSupport(req, lane);
+  lane.checkSwitch(req.model, owner);
   let { chat, generate } = await fit(lane, toChatRequest(req, conversation), req.truncation);
   const writer = new ResponseWriter(newResponse(req));
   const response = writer.response;
@@ -64,7 +65,7 @@ export const responsesCreate: EndpointHandler = async (params, { lane, call, mod
           generate = generateRequestFor(chat, lane.backend.capabilities);
         }
       }
-    }, call.signal);
+    }, call.signal, owner);
   } catch (err) {
     await settleRecord(record, store, writer, call.signal.aborted, conversation, result.raw);
     throw err;
