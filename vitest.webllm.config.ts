@@ -32,9 +32,11 @@ export default defineConfig({
     name: "webllm",
     include: ["test/webllm/**/*.test.ts"],
     globalSetup: ["test/webllm/support/global-setup.ts"],
-    // SwiftShader on two shared cores: a prefill takes 1-3 minutes and a decode step 20-60 s, so
-    // the json_schema test's 14 tokens alone took 19 minutes beside another SwiftShader run.
-    testTimeout: minutes(30),
+    // SwiftShader on two shared cores: a short prefill takes 1-3 minutes and a decode step
+    // 20-60 s, so the json_schema test's 14 tokens alone took 19 minutes beside another
+    // SwiftShader run; the tool test's 800-token prompt (the tools section, one token per byte)
+    // takes longer still.
+    testTimeout: minutes(45),
     hookTimeout: minutes(10),
     fileParallelism: false,
     browser: {

@@ -11,10 +11,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { commands } from "vitest/browser";
 import { createEngine, type Engine } from "../../src/index.js";
-import { APIUserAbortError } from "../../src/errors/classes.js";
+import { APIUserAbortError, BadRequestError } from "../../src/errors/classes.js";
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "../../src/openai/chat.js";
 import type { LoadProgress, ModelRecord } from "../../src/openai/models.js";
-import { countTokens } from "../../src/synthetic/tokenizer.js";
+import { countTokens, pieceIds } from "../../src/synthetic/tokenizer.js";
+import { mistralV3Format } from "../../src/tools/mistral.js";
+import type { ChatCompletionTool } from "../../src/openai/chat.js";
 
 const server = inject("webllmServer");
 const model = inject("webllmModel");
@@ -38,6 +40,11 @@ const BYTE = (ch: string): string => String(ch.charCodeAt(0));
 const NO_WHITESPACE = Object.fromEntries([" ", "\t", "\n", "\r"].map((c) => [BYTE(c), -100]));
 /** Id 256 is the first word, " ba". */
 const BA = "256";
+/**
+ * Favours the tokenizer's multi-byte JSON pieces (`{"`, `": `, `<tool_call>\n`, ...): where the
+ * grammar allows one, the model takes it, so forced JSON costs a few decode steps, not one per byte.
+ */
+const PIECE_BIAS = Object.fromEntries(Object.values(pieceIds(model.vocabSize)).map((tokenId) => [String(tokenId), 100]));
 
 /** Whether dotted version `a` is older than `b`. */
 function olderThan(a: string, b: string): boolean {
@@ -61,13 +68,15 @@ const valid = async (name: "CreateChatCompletionResponse" | "CreateChatCompletio
 };
 
 let engine: Engine;
+/** The same files under an id of a family with a short tool prompt (see the tool test). */
+const toolRecord: ModelRecord = { ...record, model_id: "Mistral-7B-Instruct-v0.3-synthetic" };
 const base = { model: id, temperature: 1, seed: 42 } as const;
 const hi = [{ role: "user" as const, content: "Hi" }];
 let first: ChatCompletion;
 
 beforeAll(async () => {
   const worker = new Worker(new URL("./fixtures/worker.ts", import.meta.url), { type: "module" });
-  engine = await createEngine({ worker, models: [record] });
+  engine = await createEngine({ worker, models: [record, toolRecord] });
 });
 afterAll(() => engine?.close());
 
@@ -185,7 +194,7 @@ describe(`real WebLLM on SwiftShader, synthetic ${model.name}`, () => {
         ...base,
         messages: [{ role: "user", content: "JSON" }],
         max_tokens: 16,
-        logit_bias: NO_WHITESPACE,
+        logit_bias: { ...NO_WHITESPACE, ...PIECE_BIAS },
         response_format: { type: "json_schema", json_schema: { name: "flag", schema, strict: true } },
       }),
     );
@@ -194,6 +203,32 @@ describe(`real WebLLM on SwiftShader, synthetic ${model.name}`, () => {
     expect(Object.keys(value)).toEqual(["a"]);
     expect(typeof value.a).toBe("boolean");
     expect(r.choices[0]?.finish_reason).toBe("stop");
+  });
+
+  it("conversations WebLLM refuses but OpenAI accepts run, rendered as the prompt says; what cannot run is our 400", async () => {
+    // WebLLM alone throws on each of these: a system message after the first, several text parts,
+    // a developer message, and a conversation that ends with the assistant.
+    const r = await timed("conversation shapes, 1 token", () =>
+      engine.chat.completions.create({
+        ...base,
+        max_tokens: 1,
+        messages: [
+          { role: "system", content: "A" },
+          { role: "user", content: [{ type: "text", text: "x" }, { type: "text", text: "y" }] },
+          { role: "developer", content: "B" },
+          { role: "assistant", content: "z" },
+        ],
+      }),
+    );
+    say(`conversation shapes: usage ${JSON.stringify(r.usage)}`);
+    expect(r.choices[0]?.finish_reason).toBe("length");
+    // System and developer text merged first, parts joined, an empty user turn after the assistant.
+    expect(r.usage?.prompt_tokens).toBe(countTokens(turn("system", "A\n\nB") + turn("user", "xy") + turn("assistant", "z") + turn("user", "") + REPLY));
+    const refused = await engine.chat.completions
+      .create({ ...base, messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:image/png;base64,AA==" } }] }] })
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(BadRequestError);
+    expect(refused).toMatchObject({ status: 400, param: "messages[0].content[0].type" });
   });
 
   it("an abort mid-decode rejects at once, WebLLM stops within a decode step, and the next request runs", async () => {
@@ -224,6 +259,33 @@ describe(`real WebLLM on SwiftShader, synthetic ${model.name}`, () => {
     expect(next.choices[0]?.finish_reason).toBe("length");
     expect(next.usage?.completion_tokens).toBe(1);
     expect(performance.now() - t1).toBeLessThan(6 * 60_000);
+  });
+
+  it("tool_choice required: the grammar makes a random model call the tool, and pagellm returns it as tool_calls", async () => {
+    // The same model under a Mistral v0.3 id, so pagellm renders Mistral's tool format, whose
+    // prompt is the shortest of all (204 tokens here; the generic protocol's is 667, and with one
+    // token per byte a prefill costs about 2.5 s a token on SwiftShader: that one ran past 30
+    // minutes). The required call is forced by pagellm's grammar through WebLLM's grammar engine;
+    // the bias favours the tokenizer's multi-byte pieces where the grammar allows them.
+    const toolId = toolRecord.model_id;
+    await timed("switch to the Mistral-named record (from the cache)", () => engine.load(toolId));
+    const tools: ChatCompletionTool[] = [{ type: "function", function: { name: "f" } }];
+    const messages = [{ role: "user" as const, content: "Call" }];
+    const r = await timed("tool_choice required", () =>
+      engine.chat.completions.create({ ...base, model: toolId, messages, tools, tool_choice: "required", parallel_tool_calls: false, max_tokens: 12, logit_bias: { ...NO_WHITESPACE, ...PIECE_BIAS } }),
+    );
+    say(`tool_choice required: ${JSON.stringify(r.choices[0]?.message)}, ${r.choices[0]?.finish_reason}, usage ${JSON.stringify(r.usage)}`);
+    await valid("CreateChatCompletionResponse", r);
+    expect(r.choices[0]).toMatchObject({
+      finish_reason: "tool_calls",
+      message: { role: "assistant", content: null, tool_calls: [{ type: "function", function: { name: "f", arguments: "{}" } }] },
+    });
+    expect(r.choices[0]?.message.tool_calls).toHaveLength(1);
+    expect(r.choices[0]?.message.tool_calls?.[0]?.id).toMatch(/^call_/);
+    // The prompt is Mistral's tools block and cue, as pagellm rendered them, in the ChatML template.
+    const rendered = mistralV3Format.render({ messages, tools, toolChoice: "required", parallelToolCalls: false });
+    expect(r.usage?.prompt_tokens).toBe(countTokens(rendered.map((m) => turn(m.role, typeof m.content === "string" ? m.content : "")).join("") + REPLY));
+    expect(r.usage?.completion_tokens).toBeLessThan(12);
   });
 
   it("unload, then a reload from the browser's cache with the model server gone, then a reply", async () => {
