@@ -4,6 +4,7 @@ import type { Mode } from "./pages/api.js";
 import type { BundleSize, EntryName } from "./size.js";
 import type { TargetCheck } from "./targets.js";
 import type { TransportResult } from "./transport.js";
+import type { RealResult } from "./real/measure.js";
 
 /** Everything one run measured: the shape of bench/results/latest.json. */
 export interface BenchResult {
@@ -30,6 +31,8 @@ export interface BenchResult {
     control: RenderRun;
   };
   size?: Record<EntryName, BundleSize>;
+  /** Real WebLLM inference on a synthetic model, side by side (only with PAGELLM_MODEL_LIB). */
+  real?: RealResult;
   targets: TargetCheck[];
 }
 

@@ -22,11 +22,17 @@ import { bundleAll } from "./size.js";
 import { checkTargets } from "./targets.js";
 import { measureModeration, type ModerationResult } from "./moderation.js";
 import { measureTransport, type TransportOptions, type TransportResult } from "./transport.js";
+import { measureRealInference, type RealResult } from "./real/measure.js";
+import { formatReal, realTargets } from "./real/report.js";
 
 const quick = process.argv.includes("--quick");
-/** `--only=transport|main|size`: one part of a full run, for working on it (written to partial.tmp.json, never latest.json). */
+/** `--only=transport|main|size|real`: one part of a full run, for working on it (written to partial.tmp.json, never latest.json). */
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
-const runs = (part: "transport" | "main" | "size"): boolean => !only || only === part;
+const runs = (part: "transport" | "main" | "size" | "real"): boolean => !only || only === part;
+/** `--real-rounds=N`: rounds of the real-inference part (default 1: one round is about 20 minutes on SwiftShader). */
+const realRounds = Number(process.argv.find((a) => a.startsWith("--real-rounds="))?.slice("--real-rounds=".length) ?? 1);
+/** Tokens in the real-inference part's timed reply: each is a real decode step, seconds long on SwiftShader. */
+const REAL_TOKENS = 4;
 /** Skip the demo (it is rebuilt on every run) and measure the main thread on the bench page only. */
 const noDemo = process.argv.includes("--no-demo");
 
@@ -102,11 +108,21 @@ async function main(): Promise<void> {
       mainThread = { judged, benchPage, demoError, control };
     }
 
+    // Real inference last, with the browser used above closed: it launches one per scenario.
+    let real: RealResult | undefined;
+    const lib = process.env.PAGELLM_MODEL_LIB;
+    const chromiumVersion = browser.version();
+    if (!quick && lib && runs("real")) {
+      await browser.close();
+      log(`real inference on ${lib}: three scenarios per round, each in a fresh browser...`);
+      real = await measureRealInference({ lib: resolve(lib), rounds: realRounds, maxTokens: REAL_TOKENS, log });
+    }
+
     const result: BenchResult = {
       date,
       mode: quick ? "quick" : "full",
       machine: {
-        chromium: browser.version(),
+        chromium: chromiumVersion,
         node: process.version,
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model.trim() ?? "unknown",
@@ -125,17 +141,19 @@ async function main(): Promise<void> {
       ...(moderation ? { moderation } : {}),
       ...(mainThread ? { mainThread } : {}),
       ...(size ? { size } : {}),
-      targets: checkTargets({ transport, mainThread: mainThread?.judged, control: mainThread?.control, size }),
+      ...(real ? { real } : {}),
+      targets: [...checkTargets({ transport, mainThread: mainThread?.judged, control: mainThread?.control, size }), ...(real ? realTargets(real) : [])],
     };
 
     console.log(formatTable(result));
-    // Real inference (a WebLLM model library with synthetic weights, side by side with a raw
-    // MLCEngine) is not measured by this bench yet; say so instead of printing nothing.
-    console.log(
-      process.env.PAGELLM_MODEL_LIB
-        ? "\nReal inference: not measured here yet; npm run test:webllm runs the real engine on the same library (see README)."
-        : "\nReal inference: not measured (set PAGELLM_MODEL_LIB to a WebLLM model library; npm run test:webllm runs the real engine on it).",
-    );
+    if (real) console.log(`\n${formatReal(real).join("\n")}`);
+    else if (!quick) {
+      console.log(
+        lib
+          ? "\nReal inference: not measured in this run (--only names another part)."
+          : "\nReal inference: not measured (set PAGELLM_MODEL_LIB to a WebLLM model library, see docs/real-generation.md).",
+      );
+    }
     if (quick) console.log(`\nQuick mode asserts one thing only: b/a >= ${QUICK_FLOOR} (measured ${transport?.ratios["b/a"].median.toFixed(2)}). The targets above are for information.`);
     await mkdir(RESULTS, { recursive: true });
     // Quick and partial runs go to an ignored file (bench/results/*.tmp.json): CI never dirties
