@@ -36,7 +36,7 @@ export interface RealOptionsNode {
 }
 
 /** Builds the page with `@mlc-ai/web-llm` resolved to the WebLLM that links the library (as test:webllm does). */
-async function buildPage(outDir: string, webllmPackage: string): Promise<void> {
+export async function buildPage(outDir: string, webllmPackage: string): Promise<void> {
   const root = resolve(import.meta.dirname);
   const alias: Record<string, string> = webllmPackage === "@mlc-ai/web-llm" ? {} : { "@mlc-ai/web-llm": webllmPackage };
   await build({
