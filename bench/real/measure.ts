@@ -8,12 +8,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { build } from "vite";
 import { writeSyntheticModel } from "../../scripts/synthetic-model/write.js";
 import { chooseWebLLM } from "../../test/webllm/support/library.js";
 import { keepDescendantsNice } from "../../test/webllm/support/nice.js";
 import { startSyntheticServer } from "../../test/webllm/support/synthetic-server.js";
 import { launch, open } from "../browser.js";
+import { buildSite } from "../build.js";
 import { serveStatic } from "../server.js";
 import type { RealRun, RealScenario } from "./api.js";
 
@@ -36,26 +36,9 @@ export interface RealOptionsNode {
 }
 
 /** Builds the page with `@mlc-ai/web-llm` resolved to the WebLLM that links the library (as test:webllm does). */
-export async function buildPage(outDir: string, webllmPackage: string): Promise<void> {
+export function buildPage(outDir: string, webllmPackage: string): Promise<void> {
   const root = resolve(import.meta.dirname);
-  const alias: Record<string, string> = webllmPackage === "@mlc-ai/web-llm" ? {} : { "@mlc-ai/web-llm": webllmPackage };
-  await build({
-    configFile: false,
-    root,
-    base: "./",
-    logLevel: "warn",
-    resolve: { alias },
-    build: {
-      outDir,
-      emptyOutDir: true,
-      target: "es2022",
-      sourcemap: false,
-      reportCompressedSize: false,
-      chunkSizeWarningLimit: 10_000,
-      rolldownOptions: { input: { page: resolve(root, "page.html") }, checks: { bundlerTimings: false } },
-    },
-    worker: { format: "es", rolldownOptions: { checks: { bundlerTimings: false } } },
-  });
+  return buildSite(root, { page: resolve(root, "page.html") }, outDir, webllmPackage === "@mlc-ai/web-llm" ? {} : { "@mlc-ai/web-llm": webllmPackage });
 }
 
 export async function measureRealInference({ lib, rounds, maxTokens, log }: RealOptionsNode): Promise<RealResult> {

@@ -6,6 +6,14 @@ import { createEngine } from "../../src/index.js";
 import { REAL_MODEL_ID, realRecord, realRequest, type RealOptions, type RealRun, type RealScenario } from "./api.js";
 import type { RawCommand, RawEvent } from "./workers/raw.js";
 
+/** The content deltas of an OpenAI-shaped chunk stream. */
+async function* deltas(stream: AsyncIterable<{ choices: { delta: { content?: string | null } }[] }>): AsyncGenerator<string> {
+  for await (const c of stream) {
+    const content = c.choices[0]?.delta.content;
+    if (content) yield content;
+  }
+}
+
 /** A loaded model in one scenario's worker. */
 interface Loaded {
   /** The timed request's content deltas, as they reach the page. */
@@ -18,11 +26,8 @@ async function viaPagellm(o: RealOptions): Promise<Loaded> {
   const engine = await createEngine({ worker, models: [realRecord(o)] });
   await engine.load(REAL_MODEL_ID);
   return {
-    async *chat(maxTokens) {
-      for await (const c of await engine.chat.completions.create(realRequest(maxTokens))) {
-        const content = c.choices[0]?.delta.content;
-        if (content) yield content;
-      }
+    chat: async function* (maxTokens) {
+      yield* deltas(await engine.chat.completions.create(realRequest(maxTokens)));
     },
     async close() {
       await engine.close();
@@ -36,11 +41,8 @@ async function viaWebLLM(o: RealOptions): Promise<Loaded> {
   const client = new WebWorkerMLCEngine(worker, { appConfig: { model_list: [realRecord(o)] } });
   await client.reload(REAL_MODEL_ID);
   return {
-    async *chat(maxTokens) {
-      for await (const c of await client.chat.completions.create(realRequest(maxTokens))) {
-        const content = c.choices[0]?.delta.content;
-        if (content) yield content;
-      }
+    chat: async function* (maxTokens) {
+      yield* deltas(await client.chat.completions.create(realRequest(maxTokens)));
     },
     async close() {
       await client.unload();
