@@ -21,14 +21,14 @@ export interface SpecialTokenIds {
 
 /**
  * Multi-byte tokens for the punctuation of JSON and of `<tool_call>` blocks, as every real
- * vocabulary has (Qwen's holds `<tool_call>` as one token, Mistral's `[TOOL_CALLS]`). They matter on SwiftShader, where a
+ * vocabulary has (Qwen's holds `<tool_call>` as one token). They matter on SwiftShader, where a
  * decode step takes many seconds: text the grammar engine forces byte by byte (a tool call is
  * about 50 bytes) costs one step per byte, while a model that may also pick these pieces can
  * write `<tool_call>\n{"name": "f", "arguments": {}}\n</tool_call>` in seven. Like the words,
  * encoding never produces them (there are no merges), so `countTokens` is unchanged. Each holds
  * punctuation, so none can equal a word.
  */
-export const PIECES = ["<tool_call>\n", "\n</tool_call>", "[TOOL_CALLS]", " [", '{"name": "', '", "arguments": ', "{}", '{"', '": ', '", "', '"}'] as const;
+export const PIECES = ["<tool_call>\n", "\n</tool_call>", '{"name": "', '", "arguments": ', "{}", '{"', '": ', '", "', '"}'] as const;
 
 /** The smallest vocabulary that holds the 256 bytes, the special tokens, the pieces and one word. */
 export const MIN_VOCAB_SIZE = 256 + SPECIAL_TOKENS.length + PIECES.length + 1;
