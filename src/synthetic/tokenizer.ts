@@ -4,9 +4,8 @@
  * per special token, which makes every prompt's token count predictable (`countTokens`). The
  * ids above 255 are never produced by encoding, but a random model samples them all, so each one
  * decodes to a short visible word ("ka", " tomi", ...): output is readable gibberish, never
- * replacement characters. A few of them, just below the special tokens, are instead the
- * multi-byte pieces of JSON and tool calls (`PIECES`). The special tokens close the vocabulary,
- * where the ChatML template of the chat config expects them.
+ * replacement characters. The special tokens close the vocabulary, where the ChatML template
+ * of the chat config expects them.
  */
 
 /** The special tokens of the ChatML template, in id order at the end of the vocabulary. */
@@ -19,19 +18,8 @@ export interface SpecialTokenIds {
   im_end: number;
 }
 
-/**
- * Multi-byte tokens for the punctuation of JSON and of `<tool_call>` blocks, as every real
- * vocabulary has (Qwen's holds `<tool_call>` as one token). They matter on SwiftShader, where a
- * decode step takes many seconds: text the grammar engine forces byte by byte (a tool call is
- * about 50 bytes) costs one step per byte, while a model that may also pick these pieces can
- * write `<tool_call>\n{"name": "f", "arguments": {}}\n</tool_call>` in seven. Like the words,
- * encoding never produces them (there are no merges), so `countTokens` is unchanged. Each holds
- * punctuation, so none can equal a word.
- */
-export const PIECES = ["<tool_call>\n", "\n</tool_call>", '{"name": "', '", "arguments": ', "{}", '{"', '": ', '", "', '"}'] as const;
-
-/** The smallest vocabulary that holds the 256 bytes, the special tokens, the pieces and one word. */
-export const MIN_VOCAB_SIZE = 256 + SPECIAL_TOKENS.length + PIECES.length + 1;
+/** The smallest vocabulary that holds the 256 bytes, the special tokens and one word. */
+export const MIN_VOCAB_SIZE = 256 + SPECIAL_TOKENS.length + 1;
 
 const CONSONANTS = "bdfghjklmnprstvz";
 const VOWELS = "aeiou";
@@ -61,12 +49,6 @@ export function wordToken(k: number): string {
   return k % 2 === 0 ? `Ġ${word}` : word;
 }
 
-/** The id of each of `PIECES` in a vocabulary of `vocabSize`: the ids just below the special tokens. */
-export function pieceIds(vocabSize: number): Record<(typeof PIECES)[number], number> {
-  const first = vocabSize - SPECIAL_TOKENS.length - PIECES.length;
-  return Object.fromEntries(PIECES.map((p, i) => [p, first + i])) as Record<(typeof PIECES)[number], number>;
-}
-
 /** The ids of the special tokens in a vocabulary of `vocabSize`. */
 export function specialTokenIds(vocabSize: number): SpecialTokenIds {
   const first = vocabSize - SPECIAL_TOKENS.length;
@@ -82,10 +64,7 @@ export function buildTokenizer(vocabSize: number): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   byteLevelAlphabet().forEach((ch, id) => (vocab[ch] = id));
   const firstSpecial = vocabSize - SPECIAL_TOKENS.length;
-  const firstPiece = firstSpecial - PIECES.length;
-  for (let id = 256; id < firstPiece; id++) vocab[wordToken(id - 256)] = id;
-  const alphabet = byteLevelAlphabet();
-  PIECES.forEach((p, i) => (vocab[[...new TextEncoder().encode(p)].map((b) => alphabet[b]).join("")] = firstPiece + i));
+  for (let id = 256; id < firstSpecial; id++) vocab[wordToken(id - 256)] = id;
   const added = SPECIAL_TOKENS.map((content, i) => {
     vocab[content] = firstSpecial + i;
     return { id: firstSpecial + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
