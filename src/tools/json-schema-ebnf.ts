@@ -9,18 +9,26 @@ import { inferTypes, isRecord, listedValues, resolveRef, type SchemaNode } from 
  */
 export const MAX_INDENT = 32;
 
+/**
+ * Counts up to this are written out rather than as xgrammar's `{lo,hi}` range. The range syntax
+ * is newer than some xgrammar builds: WebLLM 0.2.79's aborts on it inside a promise that never
+ * settles, so the request waits for ever. Written out, the grammars pagellm needs for JSON mode
+ * and tool calls compile on both; a longer range (a schema's `maxLength: 500`) keeps the syntax.
+ */
+const SPELL_OUT = 64;
+
 /** Digits allowed in a number's integer part, fraction and exponent: more than a double holds. */
 const DIGITS = { int: 16, frac: 16, exp: 3 } as const;
 
 /** Rules that every grammar shares, by name; each is written into a grammar only when used. */
 const HELPERS = {
-  ws: `[ \\t]{0,${MAX_INDENT}} | "\\n" [ \\t]{0,${MAX_INDENT}}`,
+  ws: `${repeat("[ \\t]", 0, MAX_INDENT)} | "\\n" ${repeat("[ \\t]", 0, MAX_INDENT)}`,
   // One character of a JSON string: anything but a quote, a backslash or a control character,
   // or one of JSON's escapes.
-  json_char: String.raw`[^"\\\u0000-\u001f] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F]{4})`,
+  json_char: String.raw`[^"\\\u0000-\u001f] | "\\" (["\\/bfnrt] | "u" ` + repeat("[0-9a-fA-F]", 4, 4) + ")",
   json_string: String.raw`"\"" json_char* "\""`,
-  json_integer: `"-"? ("0" | [1-9] [0-9]{0,${DIGITS.int - 1}})`,
-  json_number: `json_integer ("." [0-9]{1,${DIGITS.frac}})? ([eE] ("+" | "-")? [0-9]{1,${DIGITS.exp}})?`,
+  json_integer: `"-"? ("0" | [1-9] ${repeat("[0-9]", 0, DIGITS.int - 1)})`,
+  json_number: `json_integer ("." ${repeat("[0-9]", 1, DIGITS.frac)})? ([eE] ("+" | "-")? ${repeat("[0-9]", 1, DIGITS.exp)})?`,
   json_value: `json_object | json_array | json_string | json_number | "true" | "false" | "null"`,
   json_member: `json_string ws ":" ws json_value`,
   json_object: `"{" ws (json_member (ws "," ws json_member)* ws)? "}"`,
@@ -40,11 +48,18 @@ const USES: Partial<Record<Helper, Helper[]>> = {
   json_array: ["ws", "json_value"],
 };
 
-/** A repetition suffix in xgrammar's EBNF for `lo` to `hi` (unbounded when undefined) times. */
-function times(lo: number, hi: number | undefined): string {
-  if (hi === undefined) return lo === 0 ? "*" : lo === 1 ? "+" : `{${lo},}`;
-  if (lo === 0 && hi === 1) return "?";
-  return lo === hi ? `{${lo}}` : `{${lo},${hi}}`;
+/**
+ * `atom` repeated `lo` to `hi` times (unbounded when undefined), in xgrammar's EBNF. `atom` must be
+ * one element: a rule name, a character class, a literal or a parenthesized group. Up to
+ * `SPELL_OUT`, a bounded tail is nested optionals, `(a (a)?)?`, which match each count one way.
+ */
+export function repeat(atom: string, lo: number, hi: number | undefined): string {
+  if (Math.max(lo, hi ?? 0) > SPELL_OUT) return hi === undefined ? `${atom}{${lo},}` : lo === hi ? `${atom}{${lo}}` : `${atom}{${lo},${hi}}`;
+  const head = Array.from({ length: lo }, () => atom);
+  if (hi === undefined) return lo === 0 ? `${atom}*` : [...head.slice(1), `${atom}+`].join(" ");
+  let tail = "";
+  for (let i = 0; i < hi - lo; i++) tail = `(${atom}${tail ? ` ${tail}` : ""})?`;
+  return [...head, tail].filter(Boolean).join(" ");
 }
 
 /**
@@ -136,7 +151,7 @@ export class JsonGrammar {
         const lo = typeof node.minLength === "number" ? node.minLength : 0;
         const hi = typeof node.maxLength === "number" ? node.maxLength : undefined;
         if (lo === 0 && hi === undefined) return this.helper("json_string");
-        return `"\\"" ${this.helper("json_char")}${times(lo, hi)} "\\""`;
+        return `"\\"" ${repeat(this.helper("json_char"), lo, hi)} "\\""`;
       }
       case "number":
         return this.helper("json_number");
@@ -159,7 +174,7 @@ export class JsonGrammar {
     const hi = typeof node.maxItems === "number" ? node.maxItems : undefined;
     if (node.items === false || hi === 0) return `"[" ${ws} "]"`;
     const item = this.node(doc, (node.items ?? true) as SchemaNode, `${name}_item`);
-    const rest = hi === 1 ? "" : ` (${ws} "," ${ws} ${item})${times(Math.max(lo - 1, 0), hi === undefined ? undefined : hi - 1)}`;
+    const rest = hi === 1 ? "" : ` ${repeat(`(${ws} "," ${ws} ${item})`, Math.max(lo - 1, 0), hi === undefined ? undefined : hi - 1)}`;
     const elements = `${item}${rest}`;
     return lo === 0 ? `"[" ${ws} (${elements} ${ws})? "]"` : `"[" ${ws} ${elements} ${ws} "]"`;
   }

@@ -2,14 +2,22 @@ import { describe, expect, test } from "vitest";
 import { BadRequestError } from "../../src/errors/classes.js";
 import { literal } from "../../src/tools/ebnf.js";
 import { jsonObjectGrammar, jsonSchemaGrammar, toolCallGrammar, toolCallStructuralTag } from "../../src/tools/grammar.js";
+import { TOOL_FORMATS } from "../../src/tools/families.js";
 import { families, tools } from "./grammar-fixtures.js";
 
 const lines = (...l: string[]) => l.join("\n") + "\n";
-const WS = String.raw`ws ::= [ \t]{0,32} | "\n" [ \t]{0,32}`;
-const CHAR = String.raw`json_char ::= [^"\\\u0000-\u001f] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F]{4})`;
+/**
+ * `n` optional repeats of `atom`, nested so each count matches one way: `(a (a)?)?`. Bounded
+ * repeats are written out like this rather than as `a{0,n}`, which older xgrammar builds
+ * (WebLLM 0.2.79's) cannot parse.
+ */
+const upTo = (atom: string, n: number): string => (n === 0 ? "" : `(${atom}${n > 1 ? ` ${upTo(atom, n - 1)}` : ""})?`);
+const SP = upTo(String.raw`[ \t]`, 32);
+const WS = String.raw`ws ::= ${SP} | "\n" ${SP}`;
+const CHAR = String.raw`json_char ::= [^"\\\u0000-\u001f] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])`;
 const STRING = String.raw`json_string ::= "\"" json_char* "\""`;
-const INTEGER = 'json_integer ::= "-"? ("0" | [1-9] [0-9]{0,15})';
-const NUMBER = 'json_number ::= json_integer ("." [0-9]{1,16})? ([eE] ("+" | "-")? [0-9]{1,3})?';
+const INTEGER = `json_integer ::= "-"? ("0" | [1-9] ${upTo("[0-9]", 15)})`;
+const NUMBER = `json_number ::= json_integer ("." [0-9] ${upTo("[0-9]", 15)})? ([eE] ("+" | "-")? [0-9] ${upTo("[0-9]", 2)})?`;
 
 test.each([
   ["plain", "abc", '"abc"'],
@@ -48,7 +56,7 @@ const grammars: [string, Record<string, unknown>, string][] = [
       WS,
       INTEGER,
       NUMBER,
-      'root_tags ::= "[" ws root_tags_item (ws "," ws root_tags_item){0,2} ws "]"',
+      'root_tags ::= "[" ws root_tags_item ((ws "," ws root_tags_item) ((ws "," ws root_tags_item))?)? ws "]"',
       String.raw`root_tags_item ::= "\"x\"" | "\"y\""`,
       'root_n ::= (json_number) | ("null")',
     ),
@@ -67,7 +75,7 @@ const grammars: [string, Record<string, unknown>, string][] = [
       CHAR,
       STRING,
       'root_extra ::= "true" | "false"',
-      String.raw`root_s ::= "\"" json_char{2,5} "\""`,
+      String.raw`root_s ::= "\"" json_char json_char (json_char (json_char (json_char)?)?)? "\""`,
       String.raw`root_members ::= ("\"s\"" ws ":" ws root_s (ws "," ws json_string ws ":" ws root_extra)*) | (json_string ws ":" ws root_extra (ws "," ws json_string ws ":" ws root_extra)*)`,
     ),
   ],
@@ -158,4 +166,21 @@ describe("structural tags for auto", () => {
     expect(toolCallStructuralTag({ ...families.mistral!, begin: "" }, tools, false)).toBeNull();
     expect(toolCallStructuralTag(families.hermes!, [], false)).toBeNull();
   });
+});
+
+// WebLLM 0.2.79's bundled xgrammar aborts on `a{m,n}` ranges ("EBNF parse error ... Expect
+// element"), and WebLLM then never answers the request (found by `npm run test:webllm`, where
+// json_object waited for ever). The grammars of JSON mode, small schemas and every family's
+// tool calls must therefore spell their ranges out.
+test("JSON mode, a small schema and every family's tool-call grammar use no {m,n} range", () => {
+  const range = /[\])"a-z_]\{\d+(,\d*)?\}/;
+  const grammars = [
+    jsonObjectGrammar(),
+    jsonSchemaGrammar({ type: "object", properties: { s: { type: "string", minLength: 2, maxLength: 5 }, n: { type: "array", items: { type: "number" }, maxItems: 3 } } }),
+    ...Object.values(TOOL_FORMATS).flatMap((f) => [
+      toolCallGrammar(f.syntax, tools, "required", true),
+      toolCallGrammar(f.syntax, tools, { type: "function", function: { name: "get_weather" } }, false),
+    ]),
+  ];
+  for (const g of grammars) expect(g ?? "", g ?? "").not.toMatch(range);
 });
