@@ -29,7 +29,7 @@ const quick = process.argv.includes("--quick");
 /** `--only=transport|main|size|real`: one part of a full run, for working on it (written to partial.tmp.json, never latest.json). */
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const runs = (part: "transport" | "main" | "size" | "real"): boolean => !only || only === part;
-/** `--real-rounds=N`: rounds of the real-inference part (default 1: one round is about 20 minutes on SwiftShader). */
+/** `--real-rounds=N`: rounds of the real-inference part (default 1: one round took 11 minutes on SwiftShader here). */
 const realRounds = Number(process.argv.find((a) => a.startsWith("--real-rounds="))?.slice("--real-rounds=".length) ?? 1);
 /** Tokens in the real-inference part's timed reply: each is a real decode step, seconds long on SwiftShader. */
 const REAL_TOKENS = 4;

@@ -1,3 +1,5 @@
+import type { ModelRecord } from "../../src/openai/models.js";
+
 /** The three ways the real-inference bench runs the same model, side by side. */
 export type RealScenario = "pagellm" | "raw" | "webllm";
 
@@ -32,7 +34,7 @@ export interface RealRun {
 export const REAL_MODEL_ID = "bench-synthetic";
 
 /** The model record every scenario loads: the same URLs, the same id. */
-export function realRecord(o: Pick<RealOptions, "server" | "name">): { model: string; model_id: string; model_lib: string; vram_required_MB: number; low_resource_required: boolean } {
+export function realRecord(o: Pick<RealOptions, "server" | "name">): ModelRecord {
   return { model: `${o.server}/m/${o.name}`, model_id: REAL_MODEL_ID, model_lib: `${o.server}/libs/${o.name}.wasm`, vram_required_MB: 512, low_resource_required: true };
 }
 
