@@ -141,6 +141,13 @@ export interface Backend {
    */
   onDeviceLost?(listener: (message: string) => void): () => void;
   /**
+   * Called when a call has not ended long after its caller aborted it (`serve`'s
+   * `abortTimeoutMs`): the backend is stuck in it, and must drop whatever that call holds (its
+   * engine, the model's lock) so that the next `load` starts clean. The host forgets the model
+   * and ignores anything the stuck call does later.
+   */
+  abandon?(): void;
+  /**
    * Generates a reply. Aborting `signal` must end the iteration promptly; the host also calls the
    * iterator's `return()` when a stop sequence or the moderation hook ends it early.
    */

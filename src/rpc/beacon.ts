@@ -12,6 +12,8 @@ import type { EngineStatus, PulseDownMessage, PulseUpMessage } from "./wire.js";
 export class Beacon {
   private readonly ports = new Set<MessagePort>();
   private depth = 0;
+  /** Counts `closeAll` calls: a window opened before one must not close a window opened after. */
+  private epoch = 0;
   private current: EngineStatus = { state: "idle" };
 
   /** The engine's status, as every page was last told. */
@@ -51,11 +53,24 @@ export class Beacon {
   /** Runs `work` inside a window. */
   async blocking<T>(work: () => Promise<T>): Promise<T> {
     this.begin();
+    const epoch = this.epoch;
     try {
       return await work();
     } finally {
-      this.end();
+      if (epoch === this.epoch) this.end();
     }
+  }
+
+  /**
+   * Closes every open window, for work that was abandoned while inside one (a generation that
+   * never ends would otherwise keep the pages tolerating silence for ever). Windows opened
+   * before this call end without effect.
+   */
+  closeAll(): void {
+    this.epoch++;
+    if (this.depth === 0) return;
+    this.depth = 0;
+    this.post({ t: "ready" });
   }
 
   private post(msg: PulseDownMessage): void {

@@ -20,6 +20,8 @@ export class Lane {
    */
   switchModels: "wait" | "when-idle" = "wait";
   private current: string | null = null;
+  /** Counts abandoned requests: a request's late failure after it was abandoned must not touch the state. */
+  private generation = 0;
   private catalog: Promise<ModelInfo[]> | null = null;
   private known: Map<string, ModelInfo> | null = null;
 
@@ -29,6 +31,32 @@ export class Lane {
   ) {
     // A loss between requests: the backend has unloaded by itself, so the next request loads again.
     backend.onDeviceLost?.((message) => this.deviceLost(message));
+    this.queue.onAbandon = () => this.abandon();
+  }
+
+  /** How long a request may go on after its caller aborted it before the lane gives up on it; see `Queue.abortTimeoutMs`. */
+  get abortTimeoutMs(): number {
+    return this.queue.abortTimeoutMs;
+  }
+
+  set abortTimeoutMs(ms: number) {
+    this.queue.abortTimeoutMs = ms;
+  }
+
+  /**
+   * The backend did not end a request in time after its abort, so it is stuck in it: it drops
+   * the model (`Backend.abandon`), the next request loads again, and nothing the stuck request
+   * does later counts (see `generation`).
+   */
+  private abandon(): void {
+    this.generation++;
+    this.current = null;
+    this.beacon.closeAll();
+    try {
+      this.backend.abandon?.();
+    } finally {
+      this.beacon.setStatus({ state: "idle" });
+    }
   }
 
   /** Forgets the model after its GPU device was lost, and tells every page. */
@@ -84,7 +112,9 @@ export class Lane {
   async ensureLoaded(id: string, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<void> {
     if (this.current === id) return;
     this.current = null;
+    const generation = this.generation;
     const report = (progress: LoadProgress): void => {
+      if (generation !== this.generation) return;
       this.beacon.setStatus({ state: "loading", model: id, progress });
       onProgress(progress);
     };
@@ -94,6 +124,7 @@ export class Lane {
       await this.beacon.blocking(() => this.backend.load(id, { signal, onProgress: report }));
       if (signal.aborted) throw new APIUserAbortError();
     } catch (err) {
+      if (generation !== this.generation) throw err;
       if ((err as { code?: unknown })?.code === "device_lost") this.deviceLost(err instanceof Error ? err.message : "The GPU device was lost.");
       else this.beacon.setStatus({ state: "idle" });
       throw err;
@@ -125,6 +156,7 @@ export class Lane {
    * GPU device unloads every model, so the next request must load again.
    */
   async *generate(request: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+    const generation = this.generation;
     const events = this.backend.generate(request, signal)[Symbol.asyncIterator]();
     try {
       let next = await this.beacon.blocking(() => events.next());
@@ -133,6 +165,8 @@ export class Lane {
         next = await events.next();
       }
     } catch (err) {
+      // An abandoned request's engine is gone: its late error says nothing about the model loaded since.
+      if (generation !== this.generation) throw err;
       if ((err as { code?: unknown })?.code === "device_lost") this.deviceLost(err instanceof Error ? err.message : "The GPU device was lost.");
       throw err;
     } finally {

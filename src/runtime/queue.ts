@@ -7,6 +7,11 @@ interface Job {
   release: () => void;
 }
 
+/** How long a running job may go on after its caller aborted it, by default: see `Queue.abortTimeoutMs`. */
+export const ABORT_TIMEOUT_MS = 60_000;
+
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /** The line of callers that give no owner. */
 const ANYONE = {};
 
@@ -19,7 +24,9 @@ const ANYONE = {};
  * and two busy tabs alternate. Within one connection, jobs run in the order they were pushed.
  *
  * A job whose signal aborts while it waits leaves its line at once and rejects; a running job
- * that aborts is expected to wind down quickly, and the next job starts when it has.
+ * that aborts is expected to wind down quickly, and the next job starts when it has. One that
+ * has not ended `abortTimeoutMs` after its abort is abandoned: `onAbandon` runs, the next job
+ * starts, and whatever the abandoned job does later is ignored.
  */
 export class Queue {
   /** Each connection's waiting jobs, in order; a line is dropped when it empties. */
@@ -31,7 +38,18 @@ export class Queue {
    */
   private readonly lastServed = new WeakMap<object, number>();
   private busy = false;
+  /** The job running now; a late end of an abandoned one must not start another. */
+  private active: Job | null = null;
   private served = 0;
+  /**
+   * How long a running job may go on after its caller aborted it. An aborted generation ends
+   * within one decode step, or once the prefill under way finishes, which cannot be cut short;
+   * one that takes longer is stuck (WebLLM 0.2.79 never answers when its grammar set-up throws),
+   * and would otherwise hold every later request for ever. `Infinity` waits for ever.
+   */
+  abortTimeoutMs = ABORT_TIMEOUT_MS;
+  /** Runs when a job is abandoned, before the next one starts: the owner of the work frees itself from it. */
+  onAbandon: (() => void) | null = null;
   /** Whose job runs now. */
   private current: object | null = null;
 
@@ -68,7 +86,19 @@ export class Queue {
           if (line.length === 0 && this.lines.get(owner) === line) this.lines.delete(owner);
           reject(new APIUserAbortError());
         }),
-        run: () => task().then(resolve, reject),
+        run: () => {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const unwatch = onAbort(signal, () => {
+            // Browsers fire a delay past 2^31 - 1 ms at once, so a longer one (Infinity: never) sets no timer.
+            if (this.abortTimeoutMs <= MAX_DELAY_MS) timer = setTimeout(() => this.abandon(job), this.abortTimeoutMs);
+          });
+          return task()
+            .then(resolve, reject)
+            .finally(() => {
+              unwatch();
+              clearTimeout(timer);
+            });
+        },
       };
       line.push(job);
       this.pump();
@@ -96,10 +126,26 @@ export class Queue {
     this.lastServed.set(owner, this.served++);
     this.busy = true;
     this.current = owner;
-    void job.run().finally(() => {
-      this.busy = false;
-      this.current = null;
-      this.pump();
-    });
+    this.active = job;
+    void job.run().finally(() => this.ended(job));
+  }
+
+  /** Starts the next job once `job` is over, unless `job` was abandoned and another runs already. */
+  private ended(job: Job): void {
+    if (this.active !== job) return;
+    this.active = null;
+    this.busy = false;
+    this.current = null;
+    this.pump();
+  }
+
+  /** Gives up on a running job that its abort did not end in time. */
+  private abandon(job: Job): void {
+    if (this.active !== job) return;
+    try {
+      this.onAbandon?.();
+    } finally {
+      this.ended(job);
+    }
   }
 }

@@ -4,6 +4,7 @@ import type { WebLLMBackendOptions } from "../backends/webllm/backend.js";
 import { Beacon } from "../rpc/beacon.js";
 import { Host } from "./host.js";
 import { Lane } from "./lane.js";
+import { ABORT_TIMEOUT_MS } from "./queue.js";
 import { withResponses, type ResponsesOptions } from "../endpoints/responses/options.js";
 
 /** Options of `serve`. */
@@ -24,6 +25,15 @@ export interface ServeOptions {
    * between requests; `"when-idle"` refuses it with a 409 `model_switch_refused`.
    */
   switchModels?: "wait" | "when-idle";
+  /**
+   * How long a request may go on after its caller aborted it, in milliseconds (default 60,000).
+   * An aborted generation ends within one decode step, or when the prefill under way finishes;
+   * one still running after this is taken as stuck: the backend drops the model, and the next
+   * request loads it again from the browser's storage instead of waiting for ever. Raise it
+   * where a prefill can take longer (very long prompts on a slow GPU, or a software renderer);
+   * `Infinity` waits for ever.
+   */
+  abortTimeoutMs?: number;
   /** The Responses API's store: IndexedDB limits (`maxStored`, `ttlMs`, `dbName`) or a `store` of your own. See docs/responses.md. */
   responses?: ResponsesOptions;
 }
@@ -42,6 +52,10 @@ interface SharedScope {
  * ```
  */
 export function serve(options: ServeOptions = {}): void {
+  const { abortTimeoutMs = ABORT_TIMEOUT_MS } = options;
+  if (typeof abortTimeoutMs !== "number" || !(abortTimeoutMs >= 0)) {
+    throw new TypeError(`serve(): abortTimeoutMs must be a number of milliseconds >= 0 (Infinity waits for ever), not ${String(abortTimeoutMs)}.`);
+  }
   // The lane is created lazily but once, so that all connections of a SharedWorker share one
   // backend and one queue, and so that WebLLM's 6 MB module loads only when it is the backend.
   // One beacon for the thread: importing WebLLM evaluates megabytes of script, so it runs in a
@@ -52,7 +66,11 @@ export function serve(options: ServeOptions = {}): void {
     (lane ??= (options.backend
       ? Promise.resolve(options.backend)
       : beacon.blocking(() => import("../backends/webllm/backend.js").then((m) => m.webllmBackend(options.webllm)))
-    ).then((backend) => withResponses(Object.assign(new Lane(backend, beacon), { switchModels: options.switchModels ?? "wait" }), options.responses)));
+    ).then((backend) => withResponses(
+        Object.assign(new Lane(backend, beacon), { switchModels: options.switchModels ?? "wait", abortTimeoutMs }),
+        options.responses,
+      ),
+    ));
 
   const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon, exposeOn), endpoint);
 

@@ -186,6 +186,22 @@ class WebLLMBackend implements Backend {
     return fromWebLLMError(err, { model, f32Alternative: this.catalog.f32Alternative(model), modelLib: lib.url });
   }
 
+  /**
+   * Drops the engine of a request that never ended: WebLLM keeps that request's hold on the
+   * model's lock for good (0.2.79 awaits a promise that never settles when its grammar set-up
+   * throws), so every later call on the same engine would wait behind it. The next `load`
+   * builds a fresh engine and loads from the browser's cache; the old one is unloaded, which
+   * frees its GPU memory first.
+   */
+  abandon(): void {
+    const engine = this.engine;
+    this.engine = null;
+    this.onReport = null;
+    this.release();
+    this.idle = Promise.resolve();
+    void engine?.unload().catch(() => undefined);
+  }
+
   async unload(): Promise<void> {
     await this.idle;
     this.release();
@@ -206,7 +222,8 @@ class WebLLMBackend implements Backend {
     const events = generate(engine, request.model, request, {
       signal,
       leftRunning: (drain) => {
-        this.idle = this.idle.then(() => drain);
+        // A dropped engine's leftovers are nobody's business (see `abandon`).
+        if (this.engine === engine) this.idle = this.idle.then(() => drain);
       },
     });
     yield* guardDeviceLoss(this.watch, events, signal);
