@@ -1,5 +1,6 @@
 import { BadRequestError } from "../errors/classes.js";
 import { inferTypes, isRecord, isSchema, listedValues, pointer, resolveRef, typeList } from "./schema-ref.js";
+import { patternProblem } from "./schema-pattern.js";
 
 /** The JSON Schema types the grammar knows. */
 export const SCHEMA_TYPES = ["object", "array", "string", "number", "integer", "boolean", "null"] as const;
@@ -27,7 +28,9 @@ const REFUSED = [
 /** Keywords that decide a node's shape; `$ref` and `anyOf` cannot be combined with them. */
 const SHAPE = ["type", "properties", "required", "additionalProperties", "items", "enum", "const", "anyOf", "oneOf", "allOf", "$ref"];
 
-const COUNTS = [["minItems", "maxItems"], ["minLength", "maxLength"]] as const;
+const COUNTS = [["minItems", "maxItems"], ["minLength", "maxLength"], ["minProperties", "maxProperties"]] as const;
+
+const BOUNDS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] as const;
 
 /**
  * How deeply schemas may nest. OpenAI's strict mode allows 10 levels (5 before); this leaves
@@ -135,6 +138,12 @@ export function checkSchema(schema: unknown, param: string): string[] {
       for (const k of [lo, hi]) if (has(k) && !(Number.isSafeInteger(node[k]) && (node[k] as number) >= 0)) fail(pointer(at, k), "must be a non-negative integer.");
       if (has(lo) && has(hi) && (node[lo] as number) > (node[hi] as number)) fail(at, `'${lo}' is larger than '${hi}'.`);
     }
+    checkBounds(node, at, fail);
+    if (has("pattern")) {
+      if (typeof node.pattern !== "string") fail(pointer(at, "pattern"), "must be a string.");
+      const problem = patternProblem(node.pattern as string);
+      if (problem) fail(pointer(at, "pattern"), `${JSON.stringify(node.pattern)} ${problem}`);
+    }
     if (has("enum") && (!Array.isArray(node.enum) || node.enum.length === 0)) fail(pointer(at, "enum"), "must be a non-empty array.");
     for (const k of ["enum", "const"]) {
       if (!has(k)) continue;
@@ -153,6 +162,35 @@ export function checkSchema(schema: unknown, param: string): string[] {
   checkRoot(root, fail);
   checkFinite(root, seen, fail);
   return [...loose].sort();
+}
+
+/**
+ * Numeric bounds must be numbers, and leave some number between them (some integer, for an
+ * integer-only node): the grammar engine refuses an empty range as an error of its own. Draft 4's
+ * boolean `exclusiveMinimum`/`exclusiveMaximum` (which make `minimum`/`maximum` exclusive) are
+ * still accepted: older generators write them.
+ */
+function checkBounds(node: Record<string, unknown>, at: string, fail: (at: string, why: string) => never): void {
+  const bound = (k: (typeof BOUNDS)[number]): number | undefined => {
+    const v = node[k];
+    if (v === undefined || (typeof v === "boolean" && k.startsWith("exclusive"))) return undefined;
+    if (typeof v !== "number" || !Number.isFinite(v)) return fail(pointer(at, k), "must be a finite number.");
+    return v;
+  };
+  let [min, max, xmin, xmax] = BOUNDS.map(bound);
+  if (node.exclusiveMinimum === true) [xmin, min] = [min, undefined];
+  if (node.exclusiveMaximum === true) [xmax, max] = [max, undefined];
+  const types = typeList(node);
+  if (types?.length === 1 && types[0] === "integer") {
+    const lo = Math.max(min === undefined ? -Infinity : Math.ceil(min), xmin === undefined ? -Infinity : Math.floor(xmin) + 1);
+    const hi = Math.min(max === undefined ? Infinity : Math.floor(max), xmax === undefined ? Infinity : Math.ceil(xmax) - 1);
+    if (lo > hi) fail(at, "no integer lies within its minimum and maximum.");
+    return;
+  }
+  const lo = Math.max(min ?? -Infinity, xmin ?? -Infinity);
+  const hi = Math.min(max ?? Infinity, xmax ?? Infinity);
+  const exclusive = (xmin !== undefined && xmin === lo) || (xmax !== undefined && xmax === hi);
+  if (lo > hi || (lo === hi && exclusive)) fail(at, "no number lies within its minimum and maximum.");
 }
 
 /** The root must describe objects: tool arguments and JSON mode's output are both objects. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { BadRequestError } from "../../src/errors/classes.js";
 import { checkSchema } from "../../src/tools/schema-check.js";
+import { compileSchema } from "./grammar-xgrammar.js";
 
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: "object", properties, required });
 
@@ -13,6 +14,26 @@ let deep: Record<string, unknown> = { type: "string" };
 for (let i = 0; i < 70; i++) deep = { type: "object", properties: { d: deep } };
 const cyclicEnumValue: Record<string, unknown> = {};
 cyclicEnumValue.me = cyclicEnumValue;
+
+// Schemas that xgrammar (the grammar engine inside WebLLM) throws on, so WebLLM would fail the
+// request after queueing and loading; checkSchema must refuse each first. The last test below
+// compiles every row with the real xgrammar to show that it does throw on them.
+const ENGINE_REFUSES: [string, unknown, string, string][] = [
+  ["pattern with a lookbehind", obj({ s: { type: "string", pattern: "(?<=a)b" } }), "#/properties/s/pattern", "a lookbehind"],
+  ["pattern with a negative lookahead", obj({ s: { type: "string", pattern: "a(?!b)" } }), "#/properties/s/pattern", "a lookahead"],
+  ["pattern with a backreference", obj({ s: { type: "string", pattern: "(a)\\1" } }), "#/properties/s/pattern", "a backreference"],
+  ["pattern with a word boundary", obj({ s: { type: "string", pattern: "\\bword\\b" } }), "#/properties/s/pattern", "a word boundary"],
+  ["pattern with a Unicode property", obj({ s: { type: "string", pattern: "\\p{L}+" } }), "#/properties/s/pattern", "a Unicode property class"],
+  ["pattern with inline flags", obj({ s: { type: "string", pattern: "(?i:abc)" } }), "#/properties/s/pattern", "inline flags"],
+  ["pattern not closed", obj({ s: { type: "string", pattern: "(ab" } }), "#/properties/s/pattern", "not a valid regular expression"],
+  ["pattern class out of order", obj({ s: { type: "string", pattern: "[z-a]" } }), "#/properties/s/pattern", "not a valid regular expression"],
+  ["pattern quantifier {,3}", obj({ s: { type: "string", pattern: "a{,3}" } }), "#/properties/s/pattern", "not a valid regular expression"],
+  ["integer minimum above maximum", obj({ n: { type: "integer", minimum: 5, maximum: 1 } }), "#/properties/n", "no integer lies"],
+  ["number minimum above maximum", obj({ n: { type: "number", minimum: 5, maximum: 1 } }), "#/properties/n", "no number lies"],
+  ["integer in (5, 5]", obj({ n: { type: "integer", exclusiveMinimum: 5, maximum: 5 } }), "#/properties/n", "no integer lies"],
+  ["minLength above maxLength", obj({ s: { type: "string", minLength: 3, maxLength: 1 } }), "#/properties/s", "'minLength' is larger"],
+  ["minProperties above maxProperties", obj({ o: { type: "object", minProperties: 3, maxProperties: 1 } }), "#/properties/o", "'minProperties' is larger"],
+];
 
 // Each row: a name, a schema, where the message must say the fault is, and a word of the reason.
 const invalid: [string, unknown, string, string][] = [
@@ -70,9 +91,17 @@ const invalid: [string, unknown, string, string][] = [
   ["bad unused def", { ...obj({}), $defs: { X: { type: "bogus" } } }, "#/$defs/X/type", "must be one of"],
   ["$defs not an object", { ...obj({}), $defs: [] }, "#/$defs", "object of schemas"],
   ["nested 70 levels deep", deep, "#" + "/properties/d".repeat(64), "more than 64 levels"],
+  ...ENGINE_REFUSES,
 ];
 
 const loose = (...k: string[]) => k;
+// Near misses of ENGINE_REFUSES that xgrammar compiles (checked below), so checkSchema must take them.
+const ENGINE_ACCEPTS: [string, unknown, string[]][] = [
+  ["pattern with a named group, a lazy quantifier, classes and escapes", obj({ s: { type: "string", pattern: "^(?<y>\\d{4})-[a-z]{2,3}?\\.\\w+[\\b]$" } }), loose("pattern")],
+  ["pattern with a non-capturing group", obj({ s: { type: "string", pattern: "(?:ab)+" } }), loose("pattern")],
+  ["integer bounds that hold one value", obj({ n: { type: "integer", minimum: 5, maximum: 5 } }), loose("maximum", "minimum")],
+  ["number bounds, open on one side", obj({ n: { type: "number", exclusiveMinimum: 0, maximum: 1 } }), loose("exclusiveMinimum", "maximum")],
+];
 // Each row: a name, a valid schema, and the LOOSE_KEYWORDS checkSchema reports for it.
 const valid: [string, unknown, string[]][] = [
   ["flat object", obj({ city: { type: "string" }, days: { type: "integer" } }, ["city"]), []],
@@ -92,6 +121,7 @@ const valid: [string, unknown, string[]][] = [
   ["items false", obj({ none: { type: "array", items: false } }), []],
   ["map", { type: "object", additionalProperties: { type: "number" } }, []],
   ["annotations and unknown keywords", { ...obj({ a: { type: "string", title: "A", default: "x", examples: ["y"], "x-vendor": 1 } }), $schema: "https://json-schema.org/draft/2020-12/schema" }, []],
+  ...ENGINE_ACCEPTS,
   ["loose keywords reported", obj({ d: { type: "string", format: "date-time", pattern: "^2" }, n: { type: "number", minimum: 0 }, o: { oneOf: [{ type: "string" }, { type: "integer" }] } }), loose("format", "minimum", "oneOf", "pattern")],
 ];
 
@@ -126,4 +156,13 @@ test("the param is passed through as given", () => {
   expect(() => checkSchema({ type: "nonsense" }, "response_format")).toThrow(
     expect.objectContaining({ name: "BadRequestError", param: "response_format", type: "invalid_request_error" }),
   );
+});
+
+describe("the grammar engine agrees (xgrammar 0.1.27, as WebLLM 0.2.86 bundles it)", () => {
+  test.each(ENGINE_REFUSES)("it throws on: %s", async (_name, schema) => {
+    await expect(compileSchema(schema as object)).rejects.toThrow();
+  });
+  test.each(ENGINE_ACCEPTS)("it compiles: %s", async (_name, schema) => {
+    await expect(compileSchema(schema as object)).resolves.toBeDefined();
+  });
 });
