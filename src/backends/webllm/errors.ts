@@ -19,6 +19,11 @@ export interface ErrorContext {
   modelLib?: string;
   /** Whether pagellm believes `model` is loaded (so WebLLM unloaded it by itself). */
   loaded?: boolean;
+  /**
+   * The request field whose schema WebLLM compiled into a grammar, when the app wrote it
+   * (`response_format`); null when pagellm wrote the grammar itself (a tool call's).
+   */
+  grammarParam?: string | null;
 }
 
 /** Error codes of `EngineUnavailableError` that this backend uses. */
@@ -152,6 +157,14 @@ export function fromWebLLMError(err: unknown, ctx: ErrorContext = {}): APIError 
     case ERROR_NAMES.integrity: {
       const url = (err as { url?: unknown }).url;
       return new ModelLoadError(message.split("\n")[0] ?? message, typeof url === "string" ? url : null, null);
+    }
+    case ERROR_NAMES.grammarInit: {
+      // xgrammar's own words, without the C++ source path it puts first ("[FATAL] /…/x.cc:961: ").
+      const cause = (err as { cause?: unknown }).cause;
+      const why = (cause instanceof Error ? cause.message : String(cause ?? message)).replace(/^\[FATAL\][^:]*:\d+:\s*/, "");
+      return ctx.grammarParam
+        ? new BadRequestError(`The grammar engine cannot compile the schema in '${ctx.grammarParam}': ${why}`, ctx.grammarParam)
+        : new InternalServerError(`The grammar engine could not compile pagellm's own grammar for this request: ${why}`);
     }
     case "AbortError":
       return new APIUserAbortError();

@@ -33,6 +33,8 @@ export async function* generate(engine: MLCEngine, model: string, req: GenerateR
     throw fromWebLLMError(err, { model, loaded: true });
   }
   const it = stream[Symbol.asyncIterator]();
+  // Whose schema a grammar error is about: the app's JSON mode, unless a tool grammar of ours wins.
+  const grammarParam = req.tool_constraint?.grammar || req.tool_tag ? null : req.response_format && req.response_format.type !== "text" ? "response_format" : null;
   let started = false;
   let finished = false;
   signal.addEventListener("abort", interrupt, { once: true });
@@ -50,7 +52,7 @@ export async function* generate(engine: MLCEngine, model: string, req: GenerateR
         next = await it.next();
       } catch (err) {
         finished = true; // a throwing generator is done
-        throw fromWebLLMError(err, { model, loaded: true });
+        throw fromWebLLMError(err, { model, loaded: true, grammarParam });
       }
       if (next.done) break;
       if (signal.aborted) interrupt();

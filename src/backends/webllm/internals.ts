@@ -139,6 +139,7 @@ export const ERROR_NAMES = {
   modelNotFound: "ModelNotFoundError",
   integrity: "IntegrityError",
   range: "RangeError",
+  grammarInit: "GrammarMatcherInitError",
 } as const;
 
 /** WebLLM's error classes for a request it refuses; errors.ts answers them with a 400. */
