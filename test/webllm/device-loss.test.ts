@@ -4,29 +4,19 @@
 // `device_lost`, every page must hear `lost`, and the next request must load the model again from
 // the browser's storage (no download) and answer. Budget: a load (about a minute), two prefills
 // (about 90 s each), a few decode steps (20-30 s each), and a reload with its shader compile.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createEngine, EngineUnavailableError, type Engine, type EngineStatus } from "../../src/index.js";
-import type { ModelRecord } from "../../src/openai/models.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EngineUnavailableError, type Engine, type EngineStatus } from "../../src/index.js";
+import { id, loadedEngine, model, serverLog, version } from "./support/real-engine.js";
 
-const server = inject("webllmServer");
-const model = inject("webllmModel");
-const version = inject("webllmVersion");
-const id = `synthetic-${model.name}`;
-const record: ModelRecord = { model: `${server}/m/${model.name}`, model_id: id, model_lib: `${server}/libs/${model.name}.wasm`, vram_required_MB: 512, low_resource_required: true };
 const say = (msg: string): void => console.log(`[test:webllm device loss, WebLLM ${version}] ${msg}`);
-const serverLog = async (): Promise<string[]> => fetch(`${server}/__log`).then((r) => r.json() as Promise<string[]>, () => []);
 
 let engine: Engine;
-const statuses: EngineStatus[] = [];
+let statuses: EngineStatus[] = [];
 const channel = new BroadcastChannel("pagellm-test-device");
 const destroyed = (): Promise<boolean> => new Promise((resolve) => (channel.onmessage = (e: MessageEvent<{ destroyed: boolean }>) => resolve(e.data.destroyed)));
 
 beforeAll(async () => {
-  engine = await createEngine({ worker: new Worker(new URL("./fixtures/device-worker.ts", import.meta.url), { type: "module" }), models: [record] });
-  engine.addEventListener("status", (e) => statuses.push(e.status));
-  const t0 = performance.now();
-  await engine.load(id);
-  say(`load: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  ({ engine, statuses } = await loadedEngine(new Worker(new URL("./fixtures/device-worker.ts", import.meta.url), { type: "module" }), say));
 });
 afterAll(() => {
   channel.close();

@@ -6,17 +6,11 @@
 // the browser's storage and answer; and WebLLM's stuck generation must still not have settled at
 // the end, which shows that what was abandoned was a real hang, not a slow prefill. Budget: the
 // 4-minute wait, a reload and one short request (about 7 minutes here).
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { APIUserAbortError, createEngine, type Engine, type EngineStatus } from "../../src/index.js";
-import type { ModelRecord } from "../../src/openai/models.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APIUserAbortError, type Engine, type EngineStatus } from "../../src/index.js";
+import { id, loadedEngine, model, serverLog, version } from "./support/real-engine.js";
 
-const server = inject("webllmServer");
-const model = inject("webllmModel");
-const version = inject("webllmVersion");
-const id = `synthetic-${model.name}`;
-const record: ModelRecord = { model: `${server}/m/${model.name}`, model_id: id, model_lib: `${server}/libs/${model.name}.wasm`, vram_required_MB: 512, low_resource_required: true };
 const say = (msg: string): void => console.log(`[test:webllm stuck generation, WebLLM ${version}] ${msg}`);
-const serverLog = async (): Promise<string[]> => fetch(`${server}/__log`).then((r) => r.json() as Promise<string[]>, () => []);
 
 interface StuckState {
   abandoned: number;
@@ -31,14 +25,10 @@ const ask = (): Promise<StuckState> =>
   });
 
 let engine: Engine;
-const statuses: EngineStatus[] = [];
+let statuses: EngineStatus[] = [];
 
 beforeAll(async () => {
-  engine = await createEngine({ worker: new Worker(new URL("./fixtures/stuck-worker.ts", import.meta.url), { type: "module" }), models: [record] });
-  engine.addEventListener("status", (e) => statuses.push(e.status));
-  const t0 = performance.now();
-  await engine.load(id);
-  say(`load: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  ({ engine, statuses } = await loadedEngine(new Worker(new URL("./fixtures/stuck-worker.ts", import.meta.url), { type: "module" }), say));
 });
 afterAll(() => {
   channel.close();
