@@ -21,7 +21,7 @@ export class Lane {
   switchModels: "wait" | "when-idle" = "wait";
   private current: string | null = null;
   /** Counts abandoned requests: a request's late failure after it was abandoned must not touch the state. */
-  private generation = 0;
+  private epoch = 0;
   private catalog: Promise<ModelInfo[]> | null = null;
   private known: Map<string, ModelInfo> | null = null;
 
@@ -46,10 +46,10 @@ export class Lane {
   /**
    * The backend did not end a request in time after its abort, so it is stuck in it: it drops
    * the model (`Backend.abandon`), the next request loads again, and nothing the stuck request
-   * does later counts (see `generation`).
+   * does later counts (see `epoch`).
    */
   private abandon(): void {
-    this.generation++;
+    this.epoch++;
     this.current = null;
     this.beacon.closeAll();
     try {
@@ -112,9 +112,9 @@ export class Lane {
   async ensureLoaded(id: string, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<void> {
     if (this.current === id) return;
     this.current = null;
-    const generation = this.generation;
+    const epoch = this.epoch;
     const report = (progress: LoadProgress): void => {
-      if (generation !== this.generation) return;
+      if (epoch !== this.epoch) return;
       this.beacon.setStatus({ state: "loading", model: id, progress });
       onProgress(progress);
     };
@@ -124,7 +124,7 @@ export class Lane {
       await this.beacon.blocking(() => this.backend.load(id, { signal, onProgress: report }));
       if (signal.aborted) throw new APIUserAbortError();
     } catch (err) {
-      if (generation !== this.generation) throw err;
+      if (epoch !== this.epoch) throw err;
       if ((err as { code?: unknown })?.code === "device_lost") this.deviceLost(err instanceof Error ? err.message : "The GPU device was lost.");
       else this.beacon.setStatus({ state: "idle" });
       throw err;
@@ -156,7 +156,7 @@ export class Lane {
    * GPU device unloads every model, so the next request must load again.
    */
   async *generate(request: GenerateRequest, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
-    const generation = this.generation;
+    const epoch = this.epoch;
     const events = this.backend.generate(request, signal)[Symbol.asyncIterator]();
     try {
       let next = await this.beacon.blocking(() => events.next());
@@ -166,7 +166,7 @@ export class Lane {
       }
     } catch (err) {
       // An abandoned request's engine is gone: its late error says nothing about the model loaded since.
-      if (generation !== this.generation) throw err;
+      if (epoch !== this.epoch) throw err;
       if ((err as { code?: unknown })?.code === "device_lost") this.deviceLost(err instanceof Error ? err.message : "The GPU device was lost.");
       throw err;
     } finally {
