@@ -171,6 +171,24 @@ describe(`real WebLLM on SwiftShader, synthetic ${model.name}`, () => {
     expect(r.usage?.completion_tokens).toBeLessThan(4);
   });
 
+  it("two concurrent requests each get their own reply: the lane runs them in turn, and neither sees the other's tokens", async () => {
+    const yo = [{ role: "user" as const, content: "Yo yo" }];
+    const [a, b] = await timed("two concurrent requests, 3 + 2 tokens", () =>
+      Promise.all([
+        engine.chat.completions.create({ ...base, messages: hi, max_tokens: 3 }),
+        engine.chat.completions.create({ ...base, seed: 7, messages: yo, max_tokens: 2 }),
+      ]),
+    );
+    say(`concurrent: ${JSON.stringify(a.choices[0]?.message.content)} ${JSON.stringify(a.usage)}; ${JSON.stringify(b.choices[0]?.message.content)} ${JSON.stringify(b.usage)}`);
+    expect(a.id).not.toBe(b.id);
+    // The non-stream test's prompt and seed: its text exactly, though another request ran beside it.
+    expect(a.choices[0]?.message.content).toBe(first.choices[0]?.message.content);
+    expect(a.usage).toMatchObject({ prompt_tokens: first.usage?.prompt_tokens, completion_tokens: 3 });
+    // Its own prompt, counted whole: it does not extend the conversation that ran before it.
+    expect(b.usage).toMatchObject({ prompt_tokens: countTokens(SYSTEM + turn("user", "Yo yo") + REPLY), completion_tokens: 2 });
+    expect(b.choices[0]?.finish_reason).toBe("length");
+  });
+
   it("json_object: the grammar ends the output once the JSON is complete, and it parses", async () => {
     // The bias picks the object's braces; the grammar must then allow nothing but the end.
     const bias = { ...NO_WHITESPACE, [BYTE("{")]: 100, [BYTE("}")]: 100 };
