@@ -19,10 +19,7 @@ export interface ErrorContext {
   modelLib?: string;
   /** Whether pagellm believes `model` is loaded (so WebLLM unloaded it by itself). */
   loaded?: boolean;
-  /**
-   * The request field whose schema WebLLM compiled into a grammar, when the app wrote it
-   * (`response_format`); null when pagellm wrote the grammar itself (a tool call's).
-   */
+  /** The request field whose schema WebLLM compiled into a grammar, when the app wrote it; see `schemaParam`. */
   grammarParam?: string | null;
 }
 

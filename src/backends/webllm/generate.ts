@@ -3,7 +3,7 @@ import type { ChatCompletionTokenLogprob } from "../../openai/chat.js";
 import type { GenerateEvent, GenerateRequest } from "../backend.js";
 import { fromWebLLMError } from "./errors.js";
 import { pipelineOf } from "./pipeline.js";
-import { toWebLLMRequest } from "./request.js";
+import { schemaParam, toWebLLMRequest } from "./request.js";
 
 /** How one generation is being controlled from outside. */
 export interface GenerateControl {
@@ -33,8 +33,7 @@ export async function* generate(engine: MLCEngine, model: string, req: GenerateR
     throw fromWebLLMError(err, { model, loaded: true });
   }
   const it = stream[Symbol.asyncIterator]();
-  // Whose schema a grammar error is about: the app's JSON mode, unless a tool grammar of ours wins.
-  const grammarParam = req.tool_constraint?.grammar || req.tool_tag ? null : req.response_format && req.response_format.type !== "text" ? "response_format" : null;
+  const grammarParam = schemaParam(req);
   let started = false;
   let finished = false;
   signal.addEventListener("abort", interrupt, { once: true });

@@ -60,6 +60,7 @@ export function toWebLLMRequest(model: string, req: GenerateRequest): ChatComple
   }
   const format = req.response_format;
   // A forced tool call's grammar wins: the output is a call, whatever the answer's format.
+  // (`schemaParam` below follows the same order.)
   if (req.tool_constraint?.grammar) {
     out.response_format = { type: "grammar", grammar: req.tool_constraint.grammar };
     return out;
@@ -78,4 +79,15 @@ export function toWebLLMRequest(model: string, req: GenerateRequest): ChatComple
       : { type: "json_object" };
   }
   return out;
+}
+
+/**
+ * The field whose schema WebLLM compiles into this request's grammar when the app wrote it: a
+ * `json_schema` that no tool grammar overrides (the order `toWebLLMRequest` uses). Null when
+ * pagellm wrote the grammar (a tool call's, or JSON mode's fixed one), so an error compiling it
+ * is pagellm's, not the app's.
+ */
+export function schemaParam(req: GenerateRequest): "response_format" | null {
+  if (req.tool_constraint?.grammar || req.tool_tag) return null;
+  return req.response_format?.type === "json_schema" ? "response_format" : null;
 }
