@@ -34,15 +34,6 @@ export class Lane {
     this.queue.onAbandon = () => this.abandon();
   }
 
-  /** How long a request may go on after its caller aborted it before the lane gives up on it; see `Queue.abortTimeoutMs`. */
-  get abortTimeoutMs(): number {
-    return this.queue.abortTimeoutMs;
-  }
-
-  set abortTimeoutMs(ms: number) {
-    this.queue.abortTimeoutMs = ms;
-  }
-
   /**
    * The backend did not end a request in time after its abort, so it is stuck in it: it drops
    * the model (`Backend.abandon`), the next request loads again, and nothing the stuck request

@@ -66,11 +66,11 @@ export function serve(options: ServeOptions = {}): void {
     (lane ??= (options.backend
       ? Promise.resolve(options.backend)
       : beacon.blocking(() => import("../backends/webllm/backend.js").then((m) => m.webllmBackend(options.webllm)))
-    ).then((backend) => withResponses(
-        Object.assign(new Lane(backend, beacon), { switchModels: options.switchModels ?? "wait", abortTimeoutMs }),
-        options.responses,
-      ),
-    ));
+    ).then((backend) => {
+      const lane = Object.assign(new Lane(backend, beacon), { switchModels: options.switchModels ?? "wait" });
+      lane.queue.abortTimeoutMs = abortTimeoutMs;
+      return withResponses(lane, options.responses);
+    }));
 
   const exposeOn = (endpoint: Endpoint): void => expose(new Host(getLane, beacon, exposeOn), endpoint);
 

@@ -12,19 +12,26 @@ import { Queue } from "../../src/runtime/queue.js";
 import { EngineUnavailableError } from "../../src/errors/classes.js";
 import type { PulseDownMessage } from "../../src/rpc/wire.js";
 
-/** The fake, except that a request saying "hang" waits for ever, deaf to its signal, until `fail` ends it. */
+/**
+ * The fake, except that a request saying "hang" waits for ever, deaf to its signal, until `fail`
+ * ends it, and so does a load of "stuck-1" until `finishLoad`.
+ */
 function stuckBackend() {
-  const inner = fakeBackend();
+  const inner = fakeBackend({ models: ["fake-1", "stuck-1"] });
+  let finishLoad: () => void = () => {};
   const log: string[] = [];
   let fail: (err: Error) => void = () => {};
   const backend: Backend = {
     ...inner,
-    listModels: () => inner.listModels(),
     async load(model, ctx) {
-      log.push("load");
+      log.push(model === "stuck-1" ? "load stuck-1" : "load");
+      if (model === "stuck-1") {
+        await new Promise<void>((resolve) => (finishLoad = resolve));
+        // Deaf to its abort, it reports progress late, as a stuck backend would.
+        ctx.onProgress({ model, phase: "upload", progress: 0.5, text: "late", elapsed_ms: 1 });
+      }
       await inner.load(model, ctx);
     },
-    unload: () => inner.unload(),
     abandon() {
       log.push("abandon");
     },
@@ -37,20 +44,21 @@ function stuckBackend() {
       yield* inner.generate(request, signal);
     },
   };
-  return { backend, log, fail: (err: Error) => fail(err) };
+  return { backend, log, fail: (err: Error) => fail(err), finishLoad: () => finishLoad() };
 }
 
 function setUp(abortTimeoutMs: number) {
   const stuck = stuckBackend();
   const beacon = new Beacon();
-  const lane = Object.assign(new Lane(stuck.backend, beacon), { abortTimeoutMs });
+  const lane = new Lane(stuck.backend, beacon);
+  lane.queue.abortTimeoutMs = abortTimeoutMs;
   const host = new Host(async () => lane, beacon);
   const pulses: PulseDownMessage[] = [];
   const heart = new MessageChannel();
   heart.port1.onmessage = (ev: MessageEvent<PulseDownMessage>) => void pulses.push(ev.data);
   beacon.watch(heart.port2);
   /** Starts a chat call; its port answers "result", "error" or "chunk" messages. */
-  const call = (content: string, stream = false) => {
+  const call = (content: string, stream = false, model = "fake-1") => {
     const ch = new MessageChannel();
     const seen: string[] = [];
     const done = new Promise<string>((resolve) => {
@@ -60,7 +68,7 @@ function setUp(abortTimeoutMs: number) {
       };
     });
     ch.port1.postMessage({ t: "credit", n: 1_000 });
-    host.call("chat.completions.create", { model: "fake-1", messages: [{ role: "user", content }], max_tokens: 3, stream }, ch.port2);
+    host.call("chat.completions.create", { model, messages: [{ role: "user", content }], max_tokens: 3, stream }, ch.port2);
     return { cancel: () => ch.port1.postMessage({ t: "cancel" }), done, seen, close: () => (ch.port1.close(), heart.port1.close()) };
   };
   return { ...stuck, lane, call, pulses, heart };
@@ -104,6 +112,19 @@ test("without the timeout (Infinity), the same stuck request holds the next one:
   expect(await next.done).toBe("result");
   expect(t.log).toEqual(["load", "hang"]);
   next.close();
+});
+
+test("a load abandoned after its abort, when it reports and ends late, changes neither the loaded model nor the status", async () => {
+  const t = setUp(50);
+  const stuck = t.call("x", false, "stuck-1");
+  await expect.poll(() => t.log.includes("load stuck-1")).toBe(true);
+  stuck.cancel();
+  expect(await t.call("hi").done).toBe("result");
+  expect(t.log).toEqual(["load stuck-1", "abandon", "load"]);
+  t.finishLoad();
+  await new Promise((r) => setTimeout(r, 20));
+  expect(t.lane.loaded).toBe("fake-1");
+  expect(t.lane.beacon.status).toEqual({ state: "ready", model: "fake-1" });
 });
 
 test("the queue: a running job is abandoned only after its abort and the timeout, and its late end starts nothing", async () => {

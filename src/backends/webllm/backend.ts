@@ -190,8 +190,8 @@ class WebLLMBackend implements Backend {
    * Drops the engine of a request that never ended: WebLLM keeps that request's hold on the
    * model's lock for good (0.2.79 awaits a promise that never settles when its grammar set-up
    * throws), so every later call on the same engine would wait behind it. The next `load`
-   * builds a fresh engine and loads from the browser's cache; the old one is unloaded, which
-   * frees its GPU memory first.
+   * builds a fresh engine and loads from the browser's cache; the old one is unloaded in the
+   * background, to free its GPU memory.
    */
   abandon(): void {
     const engine = this.engine;
